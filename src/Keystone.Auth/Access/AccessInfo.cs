@@ -1,0 +1,112 @@
+using System.Diagnostics;
+
+namespace Keystone.Auth;
+
+/// <summary>
+/// What Keystone issued: the token (from <c>X-Subject-Token</c>), its lifetime,
+/// the user, the scope (project, domain, system, trust or none), roles, audit
+/// ids, methods and the service catalog. Immutable.
+/// </summary>
+/// <remarks>
+/// <see cref="ToString"/> and the debugger display show a fingerprint of the
+/// token, never the token.
+/// </remarks>
+[DebuggerDisplay("{ToString(),nq}")]
+public sealed class AccessInfo
+{
+    private string? _fingerprint;
+
+    /// <summary>The token to send as <c>X-Auth-Token</c>.</summary>
+    public required string Token { get; init; }
+
+    /// <summary>When Keystone says the token expires (<c>expires_at</c>), in Keystone's clock.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>When Keystone issued the token (<c>issued_at</c>), in Keystone's clock, if given.</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>
+    /// When this process started the request that got the token, in the local
+    /// clock. Used with <see cref="IssuedAt"/> to correct for clock skew.
+    /// </summary>
+    public DateTimeOffset? RequestedAt { get; init; }
+
+    /// <summary>
+    /// The expiry in the local clock. When <see cref="IssuedAt"/> and
+    /// <see cref="RequestedAt"/> are known this is <c>RequestedAt + (ExpiresAt -
+    /// IssuedAt)</c>: the token's lifetime measured from a local instant that is
+    /// no later than the issue, so a client clock ahead of or behind Keystone
+    /// neither uses the token past its life nor throws it away early. Otherwise
+    /// <see cref="ExpiresAt"/>.
+    /// </summary>
+    public DateTimeOffset LocalExpiresAt =>
+        IssuedAt is { } issued && RequestedAt is { } requested && ExpiresAt > issued
+            ? requested + (ExpiresAt - issued)
+            : ExpiresAt;
+
+    /// <summary>The authentication methods, e.g. <c>["password"]</c>.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = [];
+
+    /// <summary>The user the token was issued to.</summary>
+    public TokenUser? User { get; init; }
+
+    /// <summary>The project scope, if project-scoped.</summary>
+    public TokenProject? Project { get; init; }
+
+    /// <summary>The domain scope, if domain-scoped.</summary>
+    public TokenDomain? Domain { get; init; }
+
+    /// <summary>The system scope (<c>all</c>), if system-scoped.</summary>
+    public string? SystemScope { get; init; }
+
+    /// <summary>The trust id, if the token was issued for a trust.</summary>
+    public string? TrustId { get; init; }
+
+    /// <summary>The roles on the scope.</summary>
+    public IReadOnlyList<TokenRole> Roles { get; init; } = [];
+
+    /// <summary>The audit ids (the first identifies this token in Keystone's logs).</summary>
+    public IReadOnlyList<string> AuditIds { get; init; } = [];
+
+    /// <summary>The service catalog; empty for unscoped or <c>nocatalog</c> tokens.</summary>
+    public ServiceCatalog Catalog { get; init; } = ServiceCatalog.Empty;
+
+    /// <summary>True when the token is scoped to a project, domain, system or trust.</summary>
+    public bool IsScoped => Project is not null || Domain is not null || SystemScope is not null || TrustId is not null;
+
+    /// <summary>
+    /// A short, non-reversible fingerprint of the token (<c>{SHA256}</c> and the
+    /// first 16 hex digits of its hash), safe for logs and diagnostics.
+    /// </summary>
+    public string TokenFingerprint => _fingerprint ??= Diagnostics.Redaction.Fingerprint(Token);
+
+    /// <summary>True when the token expires (local clock) within <paramref name="margin"/> of now.</summary>
+    public bool WillExpireWithin(TimeSpan margin, TimeProvider? timeProvider = null) =>
+        LocalExpiresAt - margin <= (timeProvider ?? TimeProvider.System).GetUtcNow();
+
+    /// <summary>
+    /// Builds an <see cref="AccessInfo"/> from a token response: the value of its
+    /// <c>X-Subject-Token</c> header and its JSON body <c>{"token":{...}}</c>.
+    /// </summary>
+    /// <param name="subjectToken">The <c>X-Subject-Token</c> header value.</param>
+    /// <param name="responseBody">The JSON body.</param>
+    /// <param name="requestedAt">When the request was sent, in the local clock (enables clock-skew correction).</param>
+    /// <exception cref="InvalidResponseException">The body is not a usable token response.</exception>
+    public static AccessInfo FromTokenResponse(string subjectToken, string responseBody, DateTimeOffset? requestedAt = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subjectToken);
+        ArgumentNullException.ThrowIfNull(responseBody);
+        return Access.TokenResponseReader.Parse(subjectToken, System.Text.Encoding.UTF8.GetBytes(responseBody), requestedAt);
+    }
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var scope = Project is { } p ? $"project {p.Name ?? p.Id}"
+            : Domain is { } d ? $"domain {d.Name ?? d.Id}"
+            : SystemScope is { } s ? $"system {s}"
+            : TrustId is { } t ? $"trust {t}"
+            : "unscoped";
+        return $"AccessInfo {{ User = {User?.Name ?? User?.Id}, Scope = {scope}, ExpiresAt = {ExpiresAt:O}, Token = {TokenFingerprint} }}";
+    }
+}

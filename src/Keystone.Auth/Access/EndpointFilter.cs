@@ -1,0 +1,101 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Keystone.Auth;
+
+/// <summary>
+/// Selects an endpoint from the service catalog: service type, interface,
+/// optional region and service name. Matching follows keystoneauth: the
+/// region compares against <c>region_id</c>, else <c>region</c>, exactly;
+/// endpoints with an empty URL are skipped; among several matches the first in
+/// catalog order wins.
+/// </summary>
+/// <param name="ServiceType">The catalog service type, e.g. <c>identity</c>, <c>platform</c>.</param>
+/// <param name="Interface">The interface wanted.</param>
+/// <param name="RegionName">The region, or null for any region.</param>
+/// <param name="ServiceName">The catalog service name, or null for any name.</param>
+public sealed record EndpointFilter(
+    string ServiceType,
+    EndpointInterface Interface = EndpointInterface.Public,
+    string? RegionName = null,
+    string? ServiceName = null)
+{
+    /// <summary>
+    /// Interfaces to try after <see cref="Interface"/>, in order of preference
+    /// (keystoneauth's interface list). Null or empty: only <see cref="Interface"/>.
+    /// </summary>
+    public IReadOnlyList<EndpointInterface>? FallbackInterfaces { get; init; }
+
+    /// <summary>
+    /// Parses an interface name as OpenStack writes it: <c>public</c>,
+    /// <c>internal</c>, <c>admin</c>, or the v2 forms <c>publicURL</c>,
+    /// <c>internalURL</c>, <c>adminURL</c> (any case).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is none of those.</exception>
+    public static EndpointInterface ParseInterface(string value)
+    {
+        if (TryParseInterface(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        throw new ArgumentException($"'{value}' is not an endpoint interface (public, internal, admin).", nameof(value));
+    }
+
+    /// <summary>Like <see cref="ParseInterface"/>, without throwing.</summary>
+    public static bool TryParseInterface([NotNullWhen(true)] string? value, out EndpointInterface result)
+    {
+        var span = value.AsSpan().Trim();
+        if (span.EndsWith("URL", StringComparison.OrdinalIgnoreCase))
+        {
+            span = span[..^3];
+        }
+
+        if (span.Equals("public", StringComparison.OrdinalIgnoreCase))
+        {
+            result = EndpointInterface.Public;
+            return true;
+        }
+
+        if (span.Equals("internal", StringComparison.OrdinalIgnoreCase))
+        {
+            result = EndpointInterface.Internal;
+            return true;
+        }
+
+        if (span.Equals("admin", StringComparison.OrdinalIgnoreCase))
+        {
+            result = EndpointInterface.Admin;
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>The lower-case name of an interface as the catalog writes it.</summary>
+    public static string InterfaceName(EndpointInterface value) => value switch
+    {
+        EndpointInterface.Public => "public",
+        EndpointInterface.Internal => "internal",
+        EndpointInterface.Admin => "admin",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown endpoint interface."),
+    };
+
+    /// <summary>A human-readable description used in error messages.</summary>
+    internal string Describe()
+    {
+        var text = $"service type '{ServiceType}', interface '{InterfaceName(Interface)}'";
+        if (FallbackInterfaces is { Count: > 0 } more)
+        {
+            text += " (then " + string.Join(", ", more.Select(i => "'" + InterfaceName(i) + "'")) + ")";
+        }
+
+        text += RegionName is null ? ", any region" : $", region '{RegionName}'";
+        if (ServiceName is not null)
+        {
+            text += $", service name '{ServiceName}'";
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Keystone.Auth.Diagnostics;
+
+/// <summary>
+/// The <see cref="Meter"/> and <see cref="ActivitySource"/> named
+/// <c>Keystone.Auth</c>, and the instruments of this package. Tags are
+/// low-cardinality words (outcome, reason, status); they never carry a token,
+/// a password, a user name or a URL with credentials.
+/// </summary>
+internal static class KeystoneTelemetry
+{
+    public const string Name = "Keystone.Auth";
+
+    public static readonly ActivitySource ActivitySource = new(Name, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
+
+    public static readonly Meter Meter = new(Name, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>Token requests (POST /v3/auth/tokens), tagged with <c>outcome</c>.</summary>
+    public static readonly Counter<long> TokenRequests =
+        Meter.CreateCounter<long>("keystone.auth.token.requests", "{request}", "Token requests sent to Keystone, by outcome.");
+
+    /// <summary>How long token requests took, tagged with <c>outcome</c>.</summary>
+    public static readonly Histogram<double> TokenRequestDuration =
+        Meter.CreateHistogram<double>("keystone.auth.token.request.duration", "s", "Duration of token requests to Keystone.");
+
+    /// <summary>Requests resent once with a fresh token after the token was rejected, tagged with <c>status</c>.</summary>
+    public static readonly Counter<long> ReauthRetries =
+        Meter.CreateCounter<long>("keystone.auth.reauth.retries", "{request}", "Requests resent with a new token after the old one was rejected.");
+
+    /// <summary>Transient retries (connect failures, retriable statuses), tagged with <c>reason</c>.</summary>
+    public static readonly Counter<long> TransientRetries =
+        Meter.CreateCounter<long>("keystone.auth.transient.retries", "{request}", "Requests retried after a connection failure or a retriable status.");
+
+    public static class Outcomes
+    {
+        public const string Success = "success";
+        public const string AuthenticationFailed = "authentication_failed";
+        public const string HttpError = "http_error";
+        public const string InvalidResponse = "invalid_response";
+        public const string ConnectionError = "connection_error";
+        public const string Timeout = "timeout";
+        public const string Canceled = "canceled";
+    }
+
+    public static string OutcomeOf(Exception ex) => ex switch
+    {
+        AuthenticationFailedException => Outcomes.AuthenticationFailed,
+        KeystoneHttpException => Outcomes.HttpError,
+        InvalidResponseException => Outcomes.InvalidResponse,
+        KeystoneConnectionException => Outcomes.ConnectionError,
+        KeystoneTimeoutException => Outcomes.Timeout,
+        OperationCanceledException => Outcomes.Canceled,
+        _ => Outcomes.InvalidResponse,
+    };
+}

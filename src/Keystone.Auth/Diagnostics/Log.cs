@@ -1,0 +1,39 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Keystone.Auth.Diagnostics;
+
+/// <summary>
+/// Every log line of this package, as source-generated <see cref="LoggerMessage"/>
+/// methods. Tokens appear only as <see cref="Redaction.Fingerprint"/>; passwords
+/// and request bodies never.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Requesting a token from {TokenUrl} for {Identity}")]
+    public static partial void TokenRequesting(ILogger logger, Uri tokenUrl, string identity);
+
+    [LoggerMessage(2, LogLevel.Debug, "Keystone issued token {TokenFingerprint} for {Identity}, expiring at {ExpiresAt:O}, in {ElapsedMs:0.0} ms")]
+    public static partial void TokenIssued(ILogger logger, string tokenFingerprint, string identity, DateTimeOffset expiresAt, double elapsedMs);
+
+    [LoggerMessage(3, LogLevel.Warning, "Token request to {TokenUrl} for {Identity} failed ({Outcome}) after {ElapsedMs:0.0} ms")]
+    public static partial void TokenRequestFailed(ILogger logger, Uri tokenUrl, string identity, string outcome, double elapsedMs, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Information, "{Method} {RequestUri} answered {StatusCode} with token {TokenFingerprint}; invalidating it and resending once with a new token")]
+    public static partial void TokenRejected(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string tokenFingerprint);
+
+    [LoggerMessage(5, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} but the request cannot be resent: {Reason}")]
+    public static partial void ReauthNotPossible(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} again with the new token {TokenFingerprint}; not retrying further")]
+    public static partial void RejectedAfterReauth(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string tokenFingerprint);
+
+    [LoggerMessage(7, LogLevel.Information, "Retrying {Method} {RequestUri} in {DelayMs:0} ms (attempt {Attempt}): {Reason}")]
+    public static partial void TransientRetry(ILogger logger, HttpMethod method, Uri? requestUri, double delayMs, int attempt, string reason);
+
+    [LoggerMessage(8, LogLevel.Trace, "{Method} {RequestUri} -> {StatusCode} in {ElapsedMs:0.0} ms")]
+    public static partial void RequestCompleted(ILogger logger, HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, double elapsedMs);
+
+    [LoggerMessage(9, LogLevel.Warning, "TLS certificate validation is DISABLED for Keystone connections (Insecure = true); use only against test servers")]
+    public static partial void InsecureTransport(ILogger logger);
+}

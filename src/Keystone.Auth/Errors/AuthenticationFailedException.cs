@@ -1,0 +1,23 @@
+using System.Net;
+
+namespace Keystone.Auth;
+
+/// <summary>
+/// Keystone refused the credentials (401 on <c>POST /v3/auth/tokens</c>): wrong
+/// password, unknown user, disabled or locked account, or no role on the scope.
+/// The exception never includes the password.
+/// </summary>
+public sealed class AuthenticationFailedException : KeystoneHttpException
+{
+    /// <summary>Creates the exception.</summary>
+    public AuthenticationFailedException(
+        HttpStatusCode statusCode,
+        HttpMethod method,
+        Uri? requestUri,
+        string? title = null,
+        string? serverMessage = null,
+        string? requestId = null)
+        : base(statusCode, method, requestUri, title, serverMessage, requestId)
+    {
+    }
+}

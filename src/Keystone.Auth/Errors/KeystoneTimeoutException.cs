@@ -1,0 +1,26 @@
+namespace Keystone.Auth;
+
+/// <summary>
+/// The request as a whole (connect, send, wait for and read the answer) took
+/// longer than its timeout. Not raised when the caller's own
+/// <see cref="CancellationToken"/> was cancelled: that surfaces as
+/// <see cref="OperationCanceledException"/>.
+/// </summary>
+public sealed class KeystoneTimeoutException : KeystoneException
+{
+    /// <summary>Creates the exception.</summary>
+    public KeystoneTimeoutException(Uri? requestUri, TimeSpan? timeout, Exception? innerException)
+        : base(timeout is { } t
+            ? $"The request to {requestUri} did not complete within {t.TotalSeconds:0.###} s"
+            : $"The request to {requestUri} timed out", innerException)
+    {
+        RequestUri = requestUri;
+        Timeout = timeout;
+    }
+
+    /// <summary>The URL that timed out.</summary>
+    public Uri? RequestUri { get; }
+
+    /// <summary>The timeout that expired, when known.</summary>
+    public TimeSpan? Timeout { get; }
+}

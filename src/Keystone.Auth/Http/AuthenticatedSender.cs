@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Net;
+using Keystone.Auth.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Keystone.Auth.Http;
+
+/// <summary>
+/// The one implementation of "send with a token, and on rejection re-authenticate
+/// once" (DESIGN §3 steps 1–4), shared by <see cref="KeystoneSession"/> and
+/// <see cref="KeystoneAuthHandler"/>; they differ only in how a request finally
+/// goes out (<c>HttpClient.SendAsync</c> vs the next handler).
+/// </summary>
+internal sealed class AuthenticatedSender
+{
+    public const string AuthTokenHeader = "X-Auth-Token";
+
+    private readonly IAuthPlugin _auth;
+    private readonly KeystoneSessionOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly bool _mayResend;
+
+    public AuthenticatedSender(IAuthPlugin auth, KeystoneSessionOptions options, ILogger logger, TimeProvider time)
+    {
+        _auth = auth;
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _mayResend = options.RetryOnTokenRejected || options.ConnectRetries > 0 || options.StatusCodeRetries > 0;
+    }
+
+    public IAuthPlugin Auth => _auth;
+
+    public KeystoneSessionOptions Options => _options;
+
+    /// <summary>Step 2 alone: the base URL a relative request would go to.</summary>
+    public string ResolveBase(AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
+    {
+        if (_options.EndpointOverride is { } endpointOverride)
+        {
+            return Substitute(endpointOverride, access);
+        }
+
+        if (filter is not null)
+        {
+            return access.Catalog.GetEndpoint(filter);
+        }
+
+        if (baseAddress is not null)
+        {
+            return baseAddress.AbsoluteUri;
+        }
+
+        throw new ArgumentException(
+            "A relative request URL needs an EndpointFilter, KeystoneSessionOptions.EndpointOverride or HttpClient.BaseAddress to resolve against.",
+            nameof(filter));
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> with a token; on a token-rejected status
+    /// invalidates exactly that token, gets a fresh one and resends a copy once.
+    /// A second rejection is returned as is, never looped.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        EndpointFilter? filter,
+        Uri? baseAddress,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var requested = request.RequestUri ?? throw new ArgumentException("The request has no URL.", nameof(request));
+
+        using var deadline = new TimeoutScope(_options.Timeout, cancellationToken);
+        Uri? target = requested.IsAbsoluteUri ? requested : null;
+        try
+        {
+            // 1. a token (cache hit: synchronous, no allocation)
+            var access = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
+
+            // 2. where to send it
+            target = Resolve(requested, access, filter, baseAddress);
+            request.RequestUri = target;
+            ApplyDefaultHeaders(request);
+            var resendable = !_mayResend || await RequestReplay.PrepareAsync(request, _options.BufferRequestContent, deadline.Token).ConfigureAwait(false);
+
+            // 3. send it with the token
+            SetToken(request, access);
+            var response = await SendWithRetriesAsync(request, resendable, transport, deadline).ConfigureAwait(false);
+
+            // 4. rejected? drop that token (only that one), get another, resend once
+            if (!_options.RetryOnTokenRejected || !_options.TokenRejectedStatusCodes.Contains(response.StatusCode))
+            {
+                return response;
+            }
+
+            var status = (int)response.StatusCode;
+            if (!resendable)
+            {
+                Log.ReauthNotPossible(_logger, request.Method, target, status, "its content cannot be sent twice and BufferRequestContent is false");
+                return response;
+            }
+
+            if (!_auth.Invalidate(access))
+            {
+                Log.ReauthNotPossible(_logger, request.Method, target, status, "the auth plugin cannot re-authenticate");
+                return response;
+            }
+
+            Log.TokenRejected(_logger, request.Method, target, status, access.TokenFingerprint);
+            KeystoneTelemetry.ReauthRetries.Add(1, new KeyValuePair<string, object?>("status", status));
+            Activity.Current?.AddEvent(new ActivityEvent("keystone.token_rejected"));
+            response.Dispose();
+
+            var fresh = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
+
+            // A relative request is resolved again: the new token's catalog may
+            // differ (endpoints moved), and the resend should follow it.
+            target = Resolve(requested, fresh, filter, baseAddress);
+            var resend = RequestReplay.Copy(request, target);
+            SetToken(resend, fresh);
+            var second = await SendWithRetriesAsync(resend, true, transport, deadline).ConfigureAwait(false);
+            if (_options.TokenRejectedStatusCodes.Contains(second.StatusCode))
+            {
+                Log.RejectedAfterReauth(_logger, resend.Method, target, (int)second.StatusCode, fresh.TokenFingerprint);
+            }
+
+            return second;
+        }
+        catch (Exception ex) when (deadline.Classify(ex, target ?? requested) is { } typed)
+        {
+            throw typed;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(
+        HttpRequestMessage request,
+        bool resendable,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
+        TimeoutScope deadline)
+    {
+        var connectAttempts = 0;
+        var statusAttempts = 0;
+        var current = request;
+        while (true)
+        {
+            var started = _time.GetTimestamp();
+            HttpResponseMessage response;
+            try
+            {
+                response = await transport(current, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (resendable && connectAttempts < _options.ConnectRetries
+                && deadline.Classify(ex, current.RequestUri) is ConnectFailureException or ConnectTimeoutException)
+            {
+                connectAttempts++;
+                var delay = Backoff(connectAttempts, null);
+                Log.TransientRetry(_logger, current.Method, current.RequestUri, delay.TotalMilliseconds, connectAttempts, ex.GetType().Name);
+                KeystoneTelemetry.TransientRetries.Add(1, new KeyValuePair<string, object?>("reason", "connect"));
+                await Task.Delay(delay, _time, deadline.Token).ConfigureAwait(false);
+                current = RequestReplay.Copy(current, current.RequestUri!);
+                continue;
+            }
+
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.RequestCompleted(_logger, current.Method, current.RequestUri, response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            if (resendable && statusAttempts < _options.StatusCodeRetries
+                && _options.RetriableStatusCodes.Contains(response.StatusCode)
+                && (IsIdempotent(current.Method) || _options.RetryNonIdempotent))
+            {
+                statusAttempts++;
+                var delay = Backoff(statusAttempts, ErrorResponse.RetryAfter(response, _time));
+                Log.TransientRetry(_logger, current.Method, current.RequestUri, delay.TotalMilliseconds, statusAttempts, $"status {(int)response.StatusCode}");
+                KeystoneTelemetry.TransientRetries.Add(1, new KeyValuePair<string, object?>("reason", "status"));
+                response.Dispose();
+                await Task.Delay(delay, _time, deadline.Token).ConfigureAwait(false);
+                current = RequestReplay.Copy(current, current.RequestUri!);
+                continue;
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>
+    /// Exponential backoff from <see cref="KeystoneSessionOptions.RetryDelay"/>,
+    /// capped, with jitter in [50 %, 100 %] so that thousands of clients do not
+    /// retry in step. A server's <c>Retry-After</c> wins (capped too).
+    /// </summary>
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        var max = _options.MaxRetryDelay;
+        if (retryAfter is { } asked)
+        {
+            return asked > max ? max : asked;
+        }
+
+        var exponential = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        var capped = Math.Min(exponential, max.TotalMilliseconds);
+#pragma warning disable CA5394 // jitter, not security
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+#pragma warning restore CA5394
+    }
+
+    private static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
+        || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Trace;
+
+    private Uri Resolve(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
+    {
+        if (requested.IsAbsoluteUri)
+        {
+            return requested;
+        }
+
+        var root = ResolveBase(access, filter, baseAddress);
+        var path = requested.OriginalString;
+
+        // keystoneauth: base.rstrip('/') + '/' + path.lstrip('/')
+        return new Uri(root.TrimEnd('/') + "/" + path.TrimStart('/'), UriKind.Absolute);
+    }
+
+    private void ApplyDefaultHeaders(HttpRequestMessage request)
+    {
+        foreach (var header in _options.DefaultHeaders)
+        {
+            if (!request.Headers.Contains(header.Key))
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        if (_options.UserAgent is { } agent && request.Headers.UserAgent.Count == 0)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", agent);
+        }
+    }
+
+    private static void SetToken(HttpRequestMessage request, AccessInfo access)
+    {
+        request.Headers.Remove(AuthTokenHeader);
+        request.Headers.TryAddWithoutValidation(AuthTokenHeader, access.Token);
+    }
+
+    private static string Substitute(string template, AccessInfo access)
+    {
+        if (template.Contains("%(project_id)s", StringComparison.Ordinal))
+        {
+            var projectId = access.Project?.Id ?? throw new InvalidOptionsException(
+                nameof(KeystoneSessionOptions), ["EndpointOverride uses %(project_id)s but the token is not scoped to a project"]);
+            template = template.Replace("%(project_id)s", projectId, StringComparison.Ordinal);
+        }
+
+        if (template.Contains("%(user_id)s", StringComparison.Ordinal))
+        {
+            var userId = access.User?.Id ?? throw new InvalidOptionsException(
+                nameof(KeystoneSessionOptions), ["EndpointOverride uses %(user_id)s but the token has no user"]);
+            template = template.Replace("%(user_id)s", userId, StringComparison.Ordinal);
+        }
+
+        return template;
+    }
+}

@@ -1,0 +1,70 @@
+using Keystone.Auth.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Keystone.Auth;
+
+/// <summary>
+/// A <see cref="DelegatingHandler"/> that gives any <see cref="HttpClient"/> (typed
+/// clients of <c>IHttpClientFactory</c> included) what <see cref="KeystoneSession"/>
+/// does: the token, catalog resolution, and one re-authenticated resend on 401 —
+/// through the same code. It always returns responses; it never throws for a status.
+/// </summary>
+/// <remarks>
+/// <see cref="HttpClient"/> refuses relative URLs without a base address. Set
+/// <see cref="HttpClient.BaseAddress"/> to <see cref="CatalogBaseAddress"/> (the DI
+/// extension does this) and relative requests are resolved against the catalog
+/// with the handler's <see cref="EndpointFilter"/> (or the one set per request in
+/// <see cref="KeystoneRequestOptions.EndpointFilter"/>). Any other absolute URL is
+/// sent as is.
+/// </remarks>
+public sealed class KeystoneAuthHandler : DelegatingHandler
+{
+    private readonly AuthenticatedSender _sender;
+    private readonly EndpointFilter? _filter;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _next;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="auth">Where tokens come from.</param>
+    /// <param name="endpointFilter">The catalog endpoint relative requests go to, if any.</param>
+    /// <param name="options">Token-rejection, retry and header settings; copied.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <param name="timeProvider">The clock for retry delays.</param>
+    public KeystoneAuthHandler(IAuthPlugin auth, EndpointFilter? endpointFilter = null, KeystoneSessionOptions? options = null, ILogger<KeystoneAuthHandler>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
+        var snapshot = (options ?? new KeystoneSessionOptions()).Clone();
+        var failures = snapshot.Validate();
+        if (failures.Count > 0)
+        {
+            throw new InvalidOptionsException(nameof(KeystoneSessionOptions), failures);
+        }
+
+        _sender = new AuthenticatedSender(auth, snapshot, (ILogger?)logger ?? NullLogger.Instance, timeProvider ?? TimeProvider.System);
+        _filter = endpointFilter;
+        _next = base.SendAsync;
+    }
+
+    /// <summary>
+    /// The placeholder base address meaning "resolve against the catalog":
+    /// <c>http://keystone-catalog.invalid/</c> (<c>.invalid</c> never resolves).
+    /// </summary>
+    public static Uri CatalogBaseAddress { get; } = new("http://keystone-catalog.invalid/");
+
+    /// <summary>The default endpoint filter of this handler.</summary>
+    public EndpointFilter? EndpointFilter => _filter;
+
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var filter = request.Options.TryGetValue(KeystoneRequestOptions.EndpointFilter, out var perRequest) ? perRequest : _filter;
+        if (request.RequestUri is { IsAbsoluteUri: true } uri
+            && string.Equals(uri.Host, CatalogBaseAddress.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            request.RequestUri = new Uri(uri.PathAndQuery, UriKind.Relative);
+        }
+
+        return _sender.SendAsync(request, filter, null, _next, cancellationToken);
+    }
+}

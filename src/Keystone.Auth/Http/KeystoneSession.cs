@@ -1,0 +1,122 @@
+using Keystone.Auth.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Keystone.Auth;
+
+/// <summary>
+/// Sends authenticated requests to OpenStack services: adds <c>X-Auth-Token</c>,
+/// resolves relative URLs through the service catalog (or an endpoint
+/// override), and when the token is rejected (401) drops exactly that token,
+/// authenticates again and resends the request once. Thread-safe; share one
+/// per identity.
+/// </summary>
+/// <remarks>
+/// The session does not own the <see cref="HttpClient"/> or the auth plugin;
+/// disposing it only stops further use.
+/// </remarks>
+public sealed class KeystoneSession : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly AuthenticatedSender _sender;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _transport;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a session.</summary>
+    /// <param name="auth">Where tokens come from (usually a <c>CachingPasswordAuth</c>).</param>
+    /// <param name="httpClient">The client requests go through; not disposed by the session.</param>
+    /// <param name="options">Session settings; copied, so later changes have no effect.</param>
+    /// <param name="logger">Optional logger; tokens appear only as fingerprints.</param>
+    /// <param name="timeProvider">The clock for retry delays; <see cref="TimeProvider.System"/> by default.</param>
+    /// <exception cref="InvalidOptionsException">The options are inconsistent.</exception>
+    public KeystoneSession(IAuthPlugin auth, HttpClient httpClient, KeystoneSessionOptions? options = null, ILogger<KeystoneSession>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(httpClient);
+        var snapshot = (options ?? new KeystoneSessionOptions()).Clone();
+        var failures = snapshot.Validate();
+        if (failures.Count > 0)
+        {
+            throw new InvalidOptionsException(nameof(KeystoneSessionOptions), failures);
+        }
+
+        _http = httpClient;
+        _sender = new AuthenticatedSender(auth, snapshot, (ILogger?)logger ?? NullLogger.Instance, timeProvider ?? TimeProvider.System);
+        _transport = (request, ct) => _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+    }
+
+    /// <summary>The auth plugin tokens come from.</summary>
+    public IAuthPlugin Auth => _sender.Auth;
+
+    /// <summary>A token valid now, with its catalog, user, scope and roles.</summary>
+    public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _sender.Auth.GetAccessAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The URL of the endpoint <paramref name="filter"/> selects, or the endpoint
+    /// override when one is set.
+    /// </summary>
+    /// <exception cref="EndpointNotFoundException">The catalog has no such endpoint.</exception>
+    public async ValueTask<string> GetEndpointAsync(EndpointFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var access = await GetAccessAsync(cancellationToken).ConfigureAwait(false);
+        return _sender.ResolveBase(access, filter, null);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> with a token. A relative URL is joined to
+    /// the endpoint override, else the catalog endpoint <paramref name="endpointFilter"/>
+    /// selects, else <see cref="HttpClient.BaseAddress"/>; an absolute URL is sent as is.
+    /// </summary>
+    /// <exception cref="KeystoneHttpException">A 4xx/5xx answer while <see cref="KeystoneSessionOptions.RaiseOnError"/> is true.</exception>
+    /// <exception cref="KeystoneException">No token, no endpoint, or the transport failed.</exception>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var response = await _sender.SendAsync(request, endpointFilter, _http.BaseAddress, _transport, cancellationToken).ConfigureAwait(false);
+        if (!_sender.Options.RaiseOnError || ErrorResponse.IsSuccess(response.StatusCode))
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var target = response.RequestMessage?.RequestUri ?? request.RequestUri;
+            throw await ErrorResponse.ToExceptionAsync(response, request.Method, target, false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>GET <paramref name="url"/> (relative to the selected endpoint, or absolute).</summary>
+    public Task<HttpResponseMessage> GetAsync(string url, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, ToUri(url)), endpointFilter, cancellationToken);
+
+    /// <summary>DELETE <paramref name="url"/>.</summary>
+    public Task<HttpResponseMessage> DeleteAsync(string url, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, ToUri(url)), endpointFilter, cancellationToken);
+
+    /// <summary>POST <paramref name="content"/> to <paramref name="url"/>.</summary>
+    public Task<HttpResponseMessage> PostAsync(string url, HttpContent? content, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, ToUri(url)) { Content = content }, endpointFilter, cancellationToken);
+
+    /// <summary>PUT <paramref name="content"/> to <paramref name="url"/>.</summary>
+    public Task<HttpResponseMessage> PutAsync(string url, HttpContent? content, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Put, ToUri(url)) { Content = content }, endpointFilter, cancellationToken);
+
+    /// <summary>PATCH <paramref name="content"/> to <paramref name="url"/>.</summary>
+    public Task<HttpResponseMessage> PatchAsync(string url, HttpContent? content, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Patch, ToUri(url)) { Content = content }, endpointFilter, cancellationToken);
+
+    /// <summary>Stops further use of the session. The HttpClient and plugin are not disposed.</summary>
+    public void Dispose() => _disposed = true;
+
+    private static Uri ToUri(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return new Uri(url, UriKind.RelativeOrAbsolute);
+    }
+}
