@@ -73,7 +73,7 @@ public sealed class PasswordAuth : IAuthPlugin
     /// </summary>
     public bool Invalidate(AccessInfo access) => true;
 
-    /// <summary>SHA-256 fingerprint of auth URL, user, scope, catalog flag and password.</summary>
+    /// <summary>HMAC-SHA-256 fingerprint (keyed per process) of auth URL, user, scope, catalog flag and password.</summary>
     public string GetCacheId() => _cacheId;
 
     /// <inheritdoc />

@@ -101,7 +101,14 @@ internal static class TokenRequest
     }
 
     /// <summary>
-    /// SHA-256 over every field that decides which token Keystone issues,
+    /// Process-wide random key for the cache fingerprint. With it the
+    /// fingerprint is an HMAC, so even a leaked cache key cannot be used to
+    /// guess the password offline; cache ids are only ever compared in-process.
+    /// </summary>
+    private static readonly byte[] s_fingerprintKey = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>
+    /// HMAC-SHA-256 over every field that decides which token Keystone issues,
     /// including the secret, as lowercase hex. Each field is written with its
     /// name and length so that no two different identities can produce the
     /// same input (e.g. "ab"+"c" vs "a"+"bc"). Unlike keystoneauth's cache id it
@@ -147,7 +154,7 @@ internal static class TokenRequest
         var bytes = Encoding.UTF8.GetBytes(chars);
         try
         {
-            return Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+            return Convert.ToHexString(HMACSHA256.HashData(s_fingerprintKey, bytes)).ToLowerInvariant();
         }
         finally
         {

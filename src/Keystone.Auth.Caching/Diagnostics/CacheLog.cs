@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Keystone.Auth.Caching.Diagnostics;
+
+/// <summary>Log lines of the cache. Keys appear as 8-hex prefixes of their HMAC; tokens as fingerprints.</summary>
+internal static partial class CacheLog
+{
+    [LoggerMessage(101, LogLevel.Debug, "Cached token {TokenFingerprint} for key {KeyPrefix}; renewing after {RefreshAt:O}")]
+    public static partial void Stored(ILogger logger, string tokenFingerprint, string keyPrefix, DateTimeOffset refreshAt);
+
+    [LoggerMessage(102, LogLevel.Debug, "Invalidated token {TokenFingerprint} for key {KeyPrefix} ({Result})")]
+    public static partial void Invalidated(ILogger logger, string tokenFingerprint, string keyPrefix, string result);
+
+    [LoggerMessage(103, LogLevel.Information, "Evicted {Count} token cache entries ({Expired} expired or empty) to stay within {MaxEntries}")]
+    public static partial void Evicted(ILogger logger, int count, int expired, int maxEntries);
+
+    [LoggerMessage(104, LogLevel.Debug, "Token request for key {KeyPrefix} failed; nothing cached, {Waiters} waiting caller(s) get the error")]
+    public static partial void FetchFailed(ILogger logger, string keyPrefix, int waiters);
+}

@@ -1,0 +1,329 @@
+using System.Collections.Concurrent;
+using Keystone.Auth.Caching.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Keystone.Auth.Caching;
+
+/// <summary>
+/// An in-process cache of Keystone tokens, one entry per identity (the
+/// fingerprint from <see cref="IAuthPlugin.GetCacheId"/>), used through
+/// <see cref="CachingPasswordAuth"/>. Use the process-wide <see cref="Shared"/>
+/// instance unless you need separate limits.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>A hit reads one volatile field and the clock: no lock, no allocation.</item>
+/// <item>Concurrent misses on one identity share a single token request; a caller
+/// that cancels stops waiting without cancelling the request others wait on.</item>
+/// <item>A failed request is not cached: every waiter gets its error.</item>
+/// <item>Invalidation is compare-and-remove: a late 401 for an old token never
+/// drops a newer one.</item>
+/// <item>At most <see cref="TokenCacheOptions.MaxEntries"/> identities: expired or
+/// empty entries are evicted first, then those closest to renewal.</item>
+/// </list>
+/// </remarks>
+public sealed class TokenCache
+{
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly TokenCacheOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _evictionLock = new();
+    private int _count;
+
+    /// <summary>Creates a cache.</summary>
+    /// <param name="options">Limits and refresh timing; copied.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <exception cref="InvalidOptionsException">The options are out of range.</exception>
+    public TokenCache(TokenCacheOptions? options = null, TimeProvider? timeProvider = null, ILogger<TokenCache>? logger = null)
+    {
+        _options = (options ?? new TokenCacheOptions()).Clone();
+        var failures = _options.Validate();
+        if (failures.Count > 0)
+        {
+            throw new InvalidOptionsException(nameof(TokenCacheOptions), failures);
+        }
+
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The process-wide cache, with default options.</summary>
+    public static TokenCache Shared { get; } = new();
+
+    /// <summary>The number of identities held (including ones whose token is being fetched).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The maximum number of identities held.</summary>
+    public int MaxEntries => _options.MaxEntries;
+
+    /// <summary>Drops every cached token. Requests in flight complete for their waiters.</summary>
+    public void Clear()
+    {
+        foreach (var pair in _slots)
+        {
+            Detach(pair.Value);
+        }
+    }
+
+    internal TimeProvider TimeProvider => _time;
+
+    internal TokenCacheOptions Options => _options;
+
+    /// <summary>The slot of one identity, created on first use.</summary>
+    internal Slot GetSlot(string key)
+    {
+        while (true)
+        {
+            if (_slots.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            var created = new Slot(key);
+            if (_slots.TryAdd(key, created))
+            {
+                Interlocked.Increment(ref _count);
+                return created;
+            }
+        }
+    }
+
+    /// <summary>The hit path: the cached token if it is not due for renewal, else the shared fetch.</summary>
+    internal ValueTask<AccessInfo> GetAsync(Slot slot, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter, CancellationToken cancellationToken)
+    {
+        var entry = slot.Current;
+        if (entry is not null && NowTicks() < entry.RefreshAtTicks)
+        {
+            CacheTelemetry.Hits.Add(1);
+            return new ValueTask<AccessInfo>(entry.Access);
+        }
+
+        return new ValueTask<AccessInfo>(MissAsync(slot, inner, margin, jitter, cancellationToken));
+    }
+
+    /// <summary>Compare-and-remove: drops the entry only while it still holds <paramref name="access"/>'s token.</summary>
+    internal bool Invalidate(Slot slot, AccessInfo access)
+    {
+        var entry = slot.Current;
+        var removed = entry is not null
+            && (ReferenceEquals(entry.Access, access) || string.Equals(entry.Access.Token, access.Token, StringComparison.Ordinal))
+            && ReferenceEquals(Interlocked.CompareExchange(ref slot.CurrentField, null, entry), entry);
+        var result = removed ? "removed" : "already_replaced";
+        CacheTelemetry.Invalidations.Add(1, new KeyValuePair<string, object?>("result", result));
+        CacheLog.Invalidated(_logger, access.TokenFingerprint, slot.KeyPrefix, result);
+        return removed;
+    }
+
+    private long NowTicks() => _time.GetUtcNow().UtcTicks;
+
+    private async Task<AccessInfo> MissAsync(Slot slot, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter, CancellationToken cancellationToken)
+    {
+        Flight flight;
+        var start = false;
+        lock (slot)
+        {
+            // Another caller may have stored a token between our read and the lock.
+            var entry = slot.Current;
+            if (entry is not null && NowTicks() < entry.RefreshAtTicks)
+            {
+                CacheTelemetry.Hits.Add(1);
+                return entry.Access;
+            }
+
+            flight = slot.InFlight ??= Start(out start);
+            flight.Waiters++;
+        }
+
+        CacheTelemetry.Misses.Add(1);
+        if (start)
+        {
+            // Not awaited here: the fetch belongs to every waiter, not to this
+            // caller, so this caller's cancellation must not stop it.
+            _ = FetchAsync(slot, flight, inner, margin, jitter);
+        }
+
+        return await flight.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        static Flight Start(out bool started)
+        {
+            started = true;
+            return new Flight();
+        }
+    }
+
+    private async Task FetchAsync(Slot slot, Flight flight, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter)
+    {
+        AccessInfo access;
+        try
+        {
+            access = await inner.GetAccessAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            int waiters;
+            lock (slot)
+            {
+                slot.InFlight = null;
+                waiters = flight.Waiters;
+            }
+
+            CacheLog.FetchFailed(_logger, slot.KeyPrefix, waiters);
+            flight.Completion.SetException(ex);
+
+            // Mark the error observed: if every waiter cancelled, nobody else will.
+            _ = flight.Completion.Task.Exception;
+            return;
+        }
+
+        var entry = new Entry(access, RefreshAt(access, margin, jitter));
+        lock (slot)
+        {
+            slot.Current = entry;
+            slot.InFlight = null;
+        }
+
+        flight.Completion.SetResult(access);
+        CacheLog.Stored(_logger, access.TokenFingerprint, slot.KeyPrefix, new DateTimeOffset(entry.RefreshAtTicks, TimeSpan.Zero));
+        TrimIfNeeded();
+    }
+
+    /// <summary>
+    /// When to stop handing out a token: its local expiry minus margin and jitter,
+    /// but never closer than keystoneauth's 120 s to its end, and never so early
+    /// that a short-lived token is renewed on every call (at most half its life).
+    /// </summary>
+    private long RefreshAt(AccessInfo access, TimeSpan margin, TimeSpan jitter)
+    {
+        var expires = access.LocalExpiresAt;
+#pragma warning disable CA5394 // spreading renewals, not security
+        var wanted = margin + (jitter > TimeSpan.Zero ? TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * jitter.Ticks)) : TimeSpan.Zero);
+#pragma warning restore CA5394
+        var life = expires - _time.GetUtcNow();
+        var half = life / 2;
+        if (wanted > half)
+        {
+            wanted = half;
+        }
+
+        if (wanted < TokenCacheOptions.MinimumRefreshMargin)
+        {
+            wanted = TokenCacheOptions.MinimumRefreshMargin;
+        }
+
+        return (expires - wanted).UtcTicks;
+    }
+
+    private void TrimIfNeeded()
+    {
+        var max = _options.MaxEntries;
+        if (Volatile.Read(ref _count) <= max || !Monitor.TryEnter(_evictionLock))
+        {
+            // Someone else is trimming; this insert will be covered by them or the next one.
+            return;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _count) <= max)
+            {
+                return;
+            }
+
+            var now = NowTicks();
+            var live = new List<(Slot Slot, long RefreshAt)>(_slots.Count);
+            int expired = 0, evicted = 0;
+            foreach (var pair in _slots)
+            {
+                var slot = pair.Value;
+                var entry = slot.Current;
+                if (slot.InFlight is not null)
+                {
+                    continue;
+                }
+
+                if (entry is null || entry.Access.LocalExpiresAt.UtcTicks <= now)
+                {
+                    if (Detach(slot))
+                    {
+                        expired++;
+                        CacheTelemetry.Evictions.Add(1, new KeyValuePair<string, object?>("reason", entry is null ? "empty" : "expired"));
+                    }
+                }
+                else
+                {
+                    live.Add((slot, entry.RefreshAtTicks));
+                }
+            }
+
+            // Still over: drop the entries closest to renewal, with 5 % headroom
+            // so that a full cache is not rescanned on every new identity.
+            var target = Math.Max(1, max - (max / 20));
+            var excess = Volatile.Read(ref _count) - target;
+            if (excess > 0)
+            {
+                live.Sort(static (a, b) => a.RefreshAt.CompareTo(b.RefreshAt));
+                for (var i = 0; i < live.Count && evicted < excess; i++)
+                {
+                    if (live[i].Slot.InFlight is null && Detach(live[i].Slot))
+                    {
+                        evicted++;
+                        CacheTelemetry.Evictions.Add(1, new KeyValuePair<string, object?>("reason", "capacity"));
+                    }
+                }
+            }
+
+            CacheLog.Evicted(_logger, expired + evicted, expired, max);
+        }
+        finally
+        {
+            Monitor.Exit(_evictionLock);
+        }
+    }
+
+    private bool Detach(Slot slot)
+    {
+        slot.Detached = true;
+        if (_slots.TryRemove(new KeyValuePair<string, Slot>(slot.Key, slot)))
+        {
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>One identity's state. The hit path reads <see cref="Current"/> only.</summary>
+    internal sealed class Slot(string key)
+    {
+        internal Entry? CurrentField;
+
+        public string Key { get; } = key;
+
+        public string KeyPrefix => Key.Length > 8 ? Key[..8] : Key;
+
+        public Entry? Current
+        {
+            get => Volatile.Read(ref CurrentField);
+            set => Volatile.Write(ref CurrentField, value);
+        }
+
+        /// <summary>The token request under way, if any. Guarded by <c>lock (slot)</c>.</summary>
+        public Flight? InFlight { get; set; }
+
+        /// <summary>Set once evicted; holders of this slot must look the key up again.</summary>
+        public volatile bool Detached;
+    }
+
+    internal sealed record Entry(AccessInfo Access, long RefreshAtTicks);
+
+    internal sealed class Flight
+    {
+        // Waiters resume on the thread pool, not inline on the fetching thread.
+        public TaskCompletionSource<AccessInfo> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Waiters { get; set; }
+    }
+}
