@@ -18,9 +18,9 @@
 #   rotate (default): M-1 rotations in ONE python process, calling the very
 #            function `keystone-manage fernet_rotate` uses
 #            (keystone.common.fernet_utils.FernetUtils.rotate_keys); <1 s
-#   wipe:    brand-new repository (keystone-manage fernet_setup into a
-#            sibling temp dir, swapped in by rename; no old key survives);
-#            ~3.5 s (one keystone-manage)
+#   wipe:    brand-new repository (what keystone-manage fernet_setup
+#            does, in one python process, into a sibling temp dir, swapped
+#            in by rename; no old key survives); <1 s
 #   manage:  M-1 x `keystone-manage fernet_rotate` (~3.5 s each)
 set -euo pipefail
 DIR=${1:?usage: invalidate-all-keys.sh DIR [rotate|wipe|manage]}
@@ -33,7 +33,7 @@ ini() { awk -F' *= *' -v sec="[$1]" -v key="$2" '/^\[/{s=$0} s==sec && $1==key{p
 REPO=$(ini fernet_tokens key_repository)
 M=$(ini fernet_tokens max_active_keys)
 M=${M:-3}
-[ -n "$REPO" ] && [ -d "$REPO" ] || { log "fernet key repository '$REPO' not found"; exit 1; }
+if [ -z "$REPO" ] || [ ! -d "$REPO" ]; then log "fernet key repository '$REPO' not found"; exit 1; fi
 N=$(( M > 1 ? M - 1 : 1 ))
 KUG=(--keystone-user "$(id -un)" --keystone-group "$(id -gn)")   # required as root
 
@@ -58,18 +58,28 @@ PY
     done
     ;;
   wipe)
-    NEW="$REPO.new.$$"
-    rm -rf "$NEW"
-    printf '[fernet_tokens]\nkey_repository = %s\n[fernet_receipts]\nkey_repository = %s\n' "$NEW" "$NEW" > "$DIR/run/wipe.conf"
-    keystone-manage --config-file "$CONF" --config-file "$DIR/run/wipe.conf" \
-      fernet_setup "${KUG[@]}" >>"$DIR/log/manage.log" 2>&1 \
-      || { log "fernet_setup failed; see $DIR/log/manage.log"; rm -rf "$NEW"; exit 1; }
-    [ -s "$NEW/0" ] || { log "fernet_setup made no keys in $NEW"; exit 1; }
-    # swap: the repository is missing only between the two renames (~us);
-    # same parent dir, so both are plain renames on one filesystem
-    mv "$REPO" "$REPO.old.$$" && mv "$NEW" "$REPO" && rm -rf "$REPO.old.$$"
+    # what `keystone-manage fernet_setup` does (create_key_directory +
+    # initialize_key_repository), in one python process, into a sibling
+    # temp dir, then swapped in by rename: the repository is missing only
+    # between the two renames (~us); same parent dir = same filesystem
+    /usr/bin/python3 - "$REPO" "$M" <<'PY'
+import os, shutil, sys
+from keystone.common import fernet_utils
+repo, m = sys.argv[1], int(sys.argv[2])
+new = '%s.new.%d' % (repo, os.getpid())
+old = '%s.old.%d' % (repo, os.getpid())
+shutil.rmtree(new, ignore_errors=True)
+u = fernet_utils.FernetUtils(new, m, 'fernet_tokens')
+u.create_key_directory()
+u.initialize_key_repository()
+if not os.path.isfile(os.path.join(new, '0')):
+    sys.exit('no keys created in %s' % new)
+os.rename(repo, old)
+os.rename(new, repo)
+shutil.rmtree(old)
+PY
     ;;
   *) log "unknown mode '$MODE' (rotate|wipe|manage)"; exit 2 ;;
 esac
 T1=$(date +%s%N)
-log "mode=$MODE max_active_keys=$M in $(( (T1 - T0) / 1000000 )) ms; keys now: $(ls "$REPO" | sort -n | tr '\n' ' ')"
+log "mode=$MODE max_active_keys=$M in $(( (T1 - T0) / 1000000 )) ms; keys now: $(find "$REPO" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tr '\n' ' ')"

@@ -9,7 +9,8 @@
 # credential_setup and bootstrap: user admin / project admin / role admin,
 # region RegionOne, identity endpoints public/internal/admin at
 # http://127.0.0.1:PORT/v3 (start.sh re-points them if started on another
-# port). Writes DIR/openrc (OS_* variables) and DIR/run/setup.done last.
+# port; without PORT a re-run keeps the last one, else 5000). Writes
+# DIR/openrc (OS_* variables) and DIR/run/setup.done last.
 # Idempotent: re-running re-applies config and bootstrap; existing keys,
 # users and tokens survive (fernet_setup/credential_setup do not overwrite).
 # Nothing is started. Typical time: ~10 s on 2 cores (install not counted).
@@ -25,7 +26,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DIR=${1:?usage: setup.sh DIR [PORT]}
-PORT=${2:-5000}
+# default port: the one the catalog already has (re-runs keep it), else 5000
+PORT=${2:-$(cat "$DIR/run/catalog_port" 2>/dev/null || echo 5000)}
 ADMIN_PASSWORD=${KS_ADMIN_PASSWORD:-secret}
 EXPIRATION=${KS_TOKEN_EXPIRATION:-3600}
 MAX_ACTIVE_KEYS=${KS_MAX_ACTIVE_KEYS:-3}

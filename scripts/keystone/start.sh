@@ -48,7 +48,9 @@ DIR=$(cd "$DIR" && pwd)
 CONF="$DIR/keystone.conf"
 PIDFILE="$DIR/run/uwsgi.pid"
 ULOG="$DIR/log/uwsgi.log"
-[ -f "$CONF" ] && [ -f "$DIR/run/setup.done" ] || { log "$DIR is not set up (no keystone.conf or run/setup.done); run setup.sh first"; exit 1; }
+if [ ! -f "$CONF" ] || [ ! -f "$DIR/run/setup.done" ]; then
+  log "$DIR is not set up (no keystone.conf or run/setup.done); run setup.sh first"; exit 1
+fi
 [ -x /usr/bin/uwsgi ] || { log "/usr/bin/uwsgi missing; run install.sh"; exit 1; }
 case "$WORKERS" in ''|*[!0-9]*|0) log "WORKERS must be a positive number"; exit 2 ;; esac
 case "$PORT_ARG" in auto) ;; ''|*[!0-9]*) log "PORT must be a number or 'auto'"; exit 2 ;; esac

@@ -34,7 +34,9 @@ end=$(( $(date +%s) + TIMEOUT ))
 while alive && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
 if alive; then
   log "still alive after ${TIMEOUT}s: SIGKILL $PID $KIDS"
-  for p in "$PID" $KIDS; do ours "$p" && kill -KILL "$p" 2>/dev/null || true; done
+  for p in "$PID" $KIDS; do
+    if ours "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
+  done
   for _ in $(seq 1 50); do alive || break; sleep 0.1; done
 fi
 if alive; then log "could not stop $PID"; exit 1; fi
