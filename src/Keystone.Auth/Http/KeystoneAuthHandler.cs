@@ -65,6 +65,6 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
             request.RequestUri = new Uri(uri.PathAndQuery, UriKind.Relative);
         }
 
-        return _sender.SendAsync(request, filter, null, _next, cancellationToken);
+        return _sender.SendAsync(request, filter, null, _next, cancellationToken).AsTask();
     }
 }

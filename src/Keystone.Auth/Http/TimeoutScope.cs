@@ -3,9 +3,10 @@ namespace Keystone.Auth.Http;
 /// <summary>
 /// One request's deadline, linked to the caller's token, covering everything
 /// from connect to the last byte of the body. Knows whether it was the deadline
-/// or the caller that cancelled, so the error can say which.
+/// or the caller that cancelled, so the error can say which. A struct: without
+/// a timeout it is just the caller's token, and a request costs no allocation.
 /// </summary>
-internal sealed class TimeoutScope : IDisposable
+internal readonly struct TimeoutScope : IDisposable
 {
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource? _cts;
