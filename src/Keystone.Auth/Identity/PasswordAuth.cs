@@ -107,6 +107,16 @@ public sealed class PasswordAuth : IAuthPlugin
                     // Headers first, then the body under our own size limit: a
                     // hostile or runaway answer is never buffered whole.
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                    if (response.RequestMessage is { } sent && sent.Method != HttpMethod.Post)
+                    {
+                        // HttpClient follows 301/302/303 by sending a GET without the
+                        // body. Whatever answers that is no token response (Keystone
+                        // itself says 401, which would read as a wrong password).
+                        throw new InvalidResponseException(
+                            $"The token request was redirected to {sent.RequestUri} and became a {sent.Method} without its body; set AuthUrl to the address Keystone answers on",
+                            TokenUrl);
+                    }
+
                     if (!ErrorResponse.IsSuccess(response.StatusCode))
                     {
                         throw await ErrorResponse.ToExceptionAsync(
