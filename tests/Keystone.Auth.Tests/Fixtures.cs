@@ -1,11 +1,21 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Keystone.Auth.Tests;
 
 /// <summary>Token responses written for these tests (shaped like Keystone's).</summary>
 internal static class Fixtures
 {
+    public const string AuthUrl = "https://keystone.test:5001/v3";
+
+    public const string TokenUrl = "https://keystone.test:5001/v3/auth/tokens";
+
+    public const string Password = "s3cret-Pa55w0rd!";
+
+    /// <summary>Keystone's real 401 body.</summary>
+    public const string UnauthorizedBody = """{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}""";
+
     public const string ProjectScopedBody = """
     {"token":{
       "methods":["password"],
@@ -28,6 +38,11 @@ internal static class Fixtures
       ]}}
     """;
 
+    /// <summary>The admin URL of the "platform" service in <see cref="ProjectScopedBody"/>.</summary>
+    public const string PlatformAdminUrl = "http://192.168.204.2:6385/v1";
+
+    public static readonly EndpointFilter Platform = new("platform", EndpointInterface.Admin);
+
     public static HttpResponseMessage TokenResponse(string token, string body = ProjectScopedBody)
     {
         var response = new HttpResponseMessage(HttpStatusCode.Created)
@@ -37,4 +52,39 @@ internal static class Fixtures
         response.Headers.TryAddWithoutValidation("X-Subject-Token", token);
         return response;
     }
+
+    /// <summary>The usual distcloud identity: user and project by name in the Default domain.</summary>
+    public static PasswordAuthOptions Options(string authUrl = AuthUrl, string password = Password) => new()
+    {
+        AuthUrl = authUrl,
+        Username = "dcmanager",
+        UserDomainName = "Default",
+        Password = password,
+        ProjectName = "services",
+        ProjectDomainName = "Default",
+    };
+
+    /// <summary><see cref="ProjectScopedBody"/> (or <paramref name="body"/>) with its <c>token</c> object edited.</summary>
+    public static string EditToken(Action<JsonObject> edit, string body = ProjectScopedBody)
+    {
+        var root = JsonNode.Parse(body)!.AsObject();
+        edit(root["token"]!.AsObject());
+        return root.ToJsonString();
+    }
+
+    /// <summary>A project-scoped body whose catalog has one service with the given endpoints.</summary>
+    public static string BodyWithCatalog(string type, params (string Interface, string Url)[] endpoints) =>
+        EditToken(t => t["catalog"] = new JsonArray(new JsonObject
+        {
+            ["type"] = type,
+            ["name"] = type,
+            ["id"] = "svc-" + type,
+            ["endpoints"] = new JsonArray(endpoints.Select(e => (JsonNode)new JsonObject
+            {
+                ["interface"] = e.Interface,
+                ["region"] = "RegionOne",
+                ["region_id"] = "RegionOne",
+                ["url"] = e.Url,
+            }).ToArray()),
+        }));
 }

@@ -122,8 +122,11 @@ public sealed class KeystoneSessionOptions
     public KeystoneSessionOptions Clone()
     {
         var copy = (KeystoneSessionOptions)MemberwiseClone();
-        copy.TokenRejectedStatusCodes = new HashSet<HttpStatusCode>(TokenRejectedStatusCodes ?? new HashSet<HttpStatusCode>());
-        copy.RetriableStatusCodes = new HashSet<HttpStatusCode>(RetriableStatusCodes ?? new HashSet<HttpStatusCode>());
+
+        // A null set stays null so that Validate (run on the copy) reports it,
+        // instead of silently turning "retry on 401" into "never retry".
+        copy.TokenRejectedStatusCodes = TokenRejectedStatusCodes is null ? null! : new HashSet<HttpStatusCode>(TokenRejectedStatusCodes);
+        copy.RetriableStatusCodes = RetriableStatusCodes is null ? null! : new HashSet<HttpStatusCode>(RetriableStatusCodes);
         copy.DefaultHeaders = new Dictionary<string, string>(DefaultHeaders, StringComparer.OrdinalIgnoreCase);
         return copy;
     }
