@@ -62,8 +62,12 @@ public sealed class ServiceCatalog
 
     private bool TryMatch(EndpointFilter filter, EndpointInterface wanted, [NotNullWhen(true)] out string? url)
     {
-        foreach (var service in Services)
+        // Indexed loops: foreach over IReadOnlyList boxes an enumerator, and this
+        // runs on every request with a relative URL.
+        var services = Services;
+        for (var s = 0; s < services.Count; s++)
         {
+            var service = services[s];
             if (!string.Equals(service.Type, filter.ServiceType, StringComparison.Ordinal))
             {
                 continue;
@@ -74,8 +78,10 @@ public sealed class ServiceCatalog
                 continue;
             }
 
-            foreach (var endpoint in service.Endpoints)
+            var endpoints = service.Endpoints;
+            for (var e = 0; e < endpoints.Count; e++)
             {
+                var endpoint = endpoints[e];
                 if (string.IsNullOrEmpty(endpoint.Url)
                     || !EndpointFilter.TryParseInterface(endpoint.Interface, out var have)
                     || have != wanted)
