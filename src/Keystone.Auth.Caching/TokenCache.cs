@@ -131,6 +131,8 @@ public sealed class TokenCache
 
     private async Task<AccessInfo> MissAsync(Slot slot, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter, CancellationToken cancellationToken)
     {
+        // A caller that has already given up must not start a token request nobody waits for.
+        cancellationToken.ThrowIfCancellationRequested();
         Flight flight;
         var start = false;
         while (true)
