@@ -164,7 +164,13 @@ internal static class TokenResponseReader
                     continue;
                 }
 
-                endpoints.Add(new CatalogEndpoint(e.Id, e.Interface ?? string.Empty, e.Region, e.RegionId, e.Url ?? string.Empty));
+                // A catalog repeats the same few interface names and, per
+                // endpoint, region == region_id: keep one string for each
+                // instead of the parser's fresh copies (the catalog is most of
+                // a cached token's memory).
+                var region = e.Region;
+                var regionId = e.RegionId is { } id && string.Equals(id, region, StringComparison.Ordinal) ? region : e.RegionId;
+                endpoints.Add(new CatalogEndpoint(e.Id, CanonicalInterface(e.Interface), region, regionId, e.Url ?? string.Empty));
             }
 
             list.Add(new CatalogService(type, service.Name, service.Id, endpoints));
@@ -172,6 +178,15 @@ internal static class TokenResponseReader
 
         return new ServiceCatalog(list);
     }
+
+    private static string CanonicalInterface(string? name) => name switch
+    {
+        "public" => "public",
+        "internal" => "internal",
+        "admin" => "admin",
+        null => string.Empty,
+        _ => name,
+    };
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

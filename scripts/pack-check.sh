@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# scripts/pack-check.sh — pack the two NuGet packages and prove they are usable.
+#
+# 1. `dotnet pack` Keystone.Auth and Keystone.Auth.Caching (Release) into a
+#    temporary folder;
+# 2. check each .nupkg: PACKAGE.md readme, Apache-2.0 license expression,
+#    description, tags, dependencies, lib/net8.0 + lib/net10.0 with XML docs,
+#    and a .snupkg with the symbols next to it;
+# 3. build and run a tiny console program that references the PACKED packages
+#    (a temp nuget.config adds the folder as a source next to the machine's
+#    default feed; packages go to a temp folder, with the global package cache
+#    as a read-only fallback so a re-pack of the same version is never masked
+#    by a cached copy), and check it resolved them as packages.
+# Everything lives under one temp dir, removed on exit. Exit 0 = all good.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ks-pack.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+FEED="$TMP/feed"
+# Own build output, so a pack never fights with another build of the tree.
+export KS_ARTIFACTS="$TMP/artifacts"
+fail=0
+err() { echo "pack-check: FAIL: $*" >&2; fail=1; }
+ok() { echo "pack-check: ok: $*"; }
+
+echo "== pack"
+# One build (Caching builds Auth too), then two packs without rebuilding.
+dotnet build src/Keystone.Auth.Caching/Keystone.Auth.Caching.csproj -c Release -p:ContinuousIntegrationBuild=true --nologo -v quiet
+for p in Keystone.Auth Keystone.Auth.Caching; do
+  dotnet pack "src/$p/$p.csproj" -c Release --no-build -o "$FEED" -p:ContinuousIntegrationBuild=true --nologo -v quiet
+done
+
+VERSION=$(ls "$FEED" | sed -n 's/^Keystone\.Auth\.\([0-9][^a-zA-Z]*[0-9]\(-[0-9A-Za-z.-]*\)\{0,1\}\)\.nupkg$/\1/p')
+VERSION=${VERSION%%$'\n'*}
+[ -n "$VERSION" ] || { echo "pack-check: no Keystone.Auth.*.nupkg in $FEED" >&2; ls "$FEED" >&2; exit 1; }
+echo "version $VERSION"
+
+echo "== package contents"
+for p in Keystone.Auth Keystone.Auth.Caching; do
+  pkg="$FEED/$p.$VERSION.nupkg"
+  sym="$FEED/$p.$VERSION.snupkg"
+  [ -f "$pkg" ] || { err "$pkg missing"; continue; }
+  files=$(unzip -Z1 "$pkg")
+  nuspec=$(unzip -p "$pkg" "$p.nuspec")
+  for f in PACKAGE.md "lib/net8.0/$p.dll" "lib/net8.0/$p.xml" "lib/net10.0/$p.dll" "lib/net10.0/$p.xml"; do
+    grep -qx "$f" <<<"$files" && ok "$p contains $f" || err "$p lacks $f"
+  done
+  grep -q '<license type="expression">Apache-2.0</license>' <<<"$nuspec" && ok "$p license expression Apache-2.0" || err "$p has no Apache-2.0 license expression"
+  grep -q '<readme>PACKAGE.md</readme>' <<<"$nuspec" && ok "$p readme PACKAGE.md" || err "$p nuspec names no readme"
+  grep -Eq '<description>.{20,}</description>' <<<"$nuspec" && ok "$p description" || err "$p has no description"
+  grep -Eq '<tags>[^<]*keystone[^<]*</tags>' <<<"$nuspec" && ok "$p tags" || err "$p has no tags"
+  grep -q '<dependencies>' <<<"$nuspec" && ok "$p lists its dependencies" || err "$p lists no dependencies"
+  if grep -q '<repository ' <<<"$nuspec"; then ok "$p SourceLink repository: $(grep -o '<repository [^>]*>' <<<"$nuspec")"; else echo "pack-check: note: $p has no <repository> (no git remote here; SourceLink fills it in a clone with a remote)"; fi
+  if [ -f "$sym" ]; then
+    symfiles=$(unzip -Z1 "$sym")
+    for f in "lib/net8.0/$p.pdb" "lib/net10.0/$p.pdb"; do
+      grep -qx "$f" <<<"$symfiles" && ok "$p.snupkg contains $f" || err "$p.snupkg lacks $f"
+    done
+  else
+    err "$sym missing"
+  fi
+done
+# (Read into variables first: with pipefail, `unzip | grep -q` fails when grep stops reading early.)
+caching_nuspec=$(unzip -p "$FEED/Keystone.Auth.Caching.$VERSION.nupkg" Keystone.Auth.Caching.nuspec)
+auth_nuspec=$(unzip -p "$FEED/Keystone.Auth.$VERSION.nupkg" Keystone.Auth.nuspec)
+grep -q "id=\"Keystone.Auth\" version=\"$VERSION\"" <<<"$caching_nuspec" \
+  && ok "Keystone.Auth.Caching depends on Keystone.Auth $VERSION" || err "Keystone.Auth.Caching does not depend on Keystone.Auth $VERSION"
+grep -q 'id="Microsoft.Extensions.Http"' <<<"$auth_nuspec" \
+  && ok "Keystone.Auth depends on Microsoft.Extensions.Http" || err "Keystone.Auth does not depend on Microsoft.Extensions.Http"
+
+echo "== consumer built against the packed packages"
+APP="$TMP/consumer"
+mkdir -p "$APP"
+# No <clear/>: the local folder is added to whatever feed this machine uses.
+cat > "$TMP/nuget.config" <<CFG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="keystone-auth-packed" value="$FEED" />
+  </packageSources>
+</configuration>
+CFG
+DI_VERSION=$(sed -n 's/.*PackageVersion Include="Microsoft.Extensions.DependencyInjection" Version="\([^"]*\)".*/\1/p' "$ROOT/Directory.Packages.props")
+cat > "$APP/Consumer.csproj" <<PROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Keystone.Auth.Caching" Version="$VERSION" />
+    <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="${DI_VERSION:-8.0.1}" />
+  </ItemGroup>
+</Project>
+PROJ
+cat > "$APP/Program.cs" <<'CS'
+using Keystone.Auth;
+using Keystone.Auth.Caching;
+using Microsoft.Extensions.DependencyInjection;
+
+var options = new PasswordAuthOptions
+{
+    AuthUrl = "https://10.10.10.2:5001/v3",
+    Username = "dcmanager", UserDomainName = "Default", Password = "not-a-real-password",
+    ProjectName = "services", ProjectDomainName = "Default",
+};
+var cache = new TokenCache(new TokenCacheOptions { MaxEntries = 5_000 });
+using var http = new HttpClient();
+var auth = new CachingPasswordAuth(new PasswordAuth(options, http), cache);
+
+var services = new ServiceCollection();
+services.AddKeystoneAuth(o => { o.AuthUrl = options.AuthUrl; o.UserId = "u-1"; o.Password = options.Password; }).AddTokenCaching();
+using var provider = services.BuildServiceProvider();
+var plugin = provider.GetRequiredService<IAuthPlugin>();
+
+if (options.ToString().Contains(options.Password!, StringComparison.Ordinal) || plugin is not CachingPasswordAuth)
+{
+    Console.WriteLine("consumer: unexpected result");
+    return 1;
+}
+
+Console.WriteLine($"consumer: {auth.GetType().Name} over {cache.MaxEntries} entries; DI gives {plugin.GetType().Name}");
+return 0;
+CS
+GLOBAL=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
+RESTORE_ARGS=(-p:RestorePackagesPath="$TMP/packages")
+[ -n "$GLOBAL" ] && [ -d "$GLOBAL" ] && RESTORE_ARGS+=(-p:RestoreAdditionalProjectFallbackFolders="$GLOBAL")
+dotnet build "$APP/Consumer.csproj" -c Release --nologo -v quiet "${RESTORE_ARGS[@]}"
+grep -q "\"Keystone.Auth/$VERSION\"" "$APP/obj/project.assets.json" && grep -q '"type": "package"' "$APP/obj/project.assets.json" \
+  && ok "consumer restored Keystone.Auth $VERSION as a package" || err "consumer did not restore the packed Keystone.Auth"
+[ -d "$TMP/packages/keystone.auth/$VERSION" ] && ok "Keystone.Auth came from $FEED" || err "Keystone.Auth was not extracted from the packed feed"
+out=$(dotnet "$APP/bin/Release/net10.0/Consumer.dll") && ok "$out" || err "consumer failed: $out"
+
+if [ "$fail" -ne 0 ]; then echo "pack-check: FAILED"; exit 1; fi
+echo "pack-check: all checks passed"

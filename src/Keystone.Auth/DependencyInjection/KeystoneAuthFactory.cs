@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Keystone.Auth.DependencyInjection;
+
+/// <summary>
+/// The DI implementation of <see cref="IKeystoneAuthFactory"/>. Named plugins
+/// are made once and kept: a plugin is what a token cache slot and its single
+/// flight hang on. Run-time identities are made per call; their tokens are
+/// shared through the cache by cache id, not by plugin instance.
+/// </summary>
+internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
+{
+    private readonly IServiceProvider _services;
+    private readonly IHttpClientFactory _httpClients;
+    private readonly IOptionsMonitor<PasswordAuthOptions> _credentials;
+    private readonly IOptionsMonitor<KeystoneAuthOptions> _settings;
+    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Lazy<IAuthPlugin>> _named = new(StringComparer.Ordinal);
+
+    public KeystoneAuthFactory(IServiceProvider services, IHttpClientFactory httpClients, IOptionsMonitor<PasswordAuthOptions> credentials, IOptionsMonitor<KeystoneAuthOptions> settings)
+    {
+        _services = services;
+        _httpClients = httpClients;
+        _credentials = credentials;
+        _settings = settings;
+        _loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+    }
+
+    public IAuthPlugin GetAuth(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var lazy = _named.GetOrAdd(name, static (n, self) => new Lazy<IAuthPlugin>(() => self.Build(n)), this);
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // Not cached: a later call (e.g. after the configuration is fixed) tries again.
+            _named.TryRemove(new KeyValuePair<string, Lazy<IAuthPlugin>>(name, lazy));
+            throw;
+        }
+    }
+
+    public KeystoneSession CreateSession(string name, KeystoneSessionOptions? sessionOptions = null)
+    {
+        var auth = GetAuth(name);
+        var settings = _settings.Get(name);
+        return NewSession(auth, settings, sessionOptions);
+    }
+
+    public IAuthPlugin CreateAuth(PasswordAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Compose(options, _settings.Get(Options.DefaultName));
+    }
+
+    public KeystoneSession CreateSession(PasswordAuthOptions options, KeystoneSessionOptions? sessionOptions = null)
+    {
+        var settings = _settings.Get(Options.DefaultName);
+        return NewSession(Compose(options, settings), settings, sessionOptions);
+    }
+
+    private IAuthPlugin Build(string name)
+    {
+        var settings = _settings.Get(name);
+        if (!settings.HasCredentials)
+        {
+            throw new InvalidOperationException(
+                $"No Keystone identity named '{name}' is registered; call services.AddKeystoneAuth({(name.Length == 0 ? string.Empty : "\"" + name + "\", ")}...) first.");
+        }
+
+        return Compose(_credentials.Get(name), settings);
+    }
+
+    private IAuthPlugin Compose(PasswordAuthOptions credentials, KeystoneAuthOptions settings)
+    {
+        IAuthPlugin auth = new PasswordAuth(credentials, _httpClients.CreateClient(settings.HttpClientName), _loggers.CreateLogger<PasswordAuth>(), _time);
+        foreach (var decorate in settings.AuthDecorators)
+        {
+            auth = decorate(_services, auth) ?? throw new InvalidOperationException("A KeystoneAuthOptions.AuthDecorators entry returned null.");
+        }
+
+        return auth;
+    }
+
+    private KeystoneSession NewSession(IAuthPlugin auth, KeystoneAuthOptions settings, KeystoneSessionOptions? sessionOptions) =>
+        new(auth, _httpClients.CreateClient(settings.HttpClientName), sessionOptions ?? settings.Session, _loggers.CreateLogger<KeystoneSession>(), _time);
+}

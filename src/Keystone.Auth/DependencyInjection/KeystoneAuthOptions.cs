@@ -1,0 +1,70 @@
+namespace Keystone.Auth;
+
+/// <summary>
+/// How one identity registered with <c>AddKeystoneAuth</c> is used, beyond its
+/// credentials (<see cref="PasswordAuthOptions"/>): the HttpClient its token
+/// requests go through, endpoint defaults (<c>OS_REGION_NAME</c>,
+/// <c>OS_INTERFACE</c>), the session/handler settings, and decorators such as
+/// the token cache. Named like the identity.
+/// </summary>
+public sealed class KeystoneAuthOptions
+{
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client used for token requests and sessions: <c>Keystone.Auth</c>.</summary>
+    public const string DefaultHttpClientName = "Keystone.Auth";
+
+    /// <summary>The named HttpClient used for this identity's token requests and sessions (default <see cref="DefaultHttpClientName"/>).</summary>
+    public string HttpClientName { get; set; } = DefaultHttpClientName;
+
+    /// <summary>The region endpoints are looked up in when a filter is built from these defaults (<c>OS_REGION_NAME</c>).</summary>
+    public string? RegionName { get; set; }
+
+    /// <summary>The interface endpoints are looked up with when a filter is built from these defaults (<c>OS_INTERFACE</c>); public when unset.</summary>
+    public EndpointInterface? Interface { get; set; }
+
+    /// <summary>Settings of the sessions and handlers made for this identity.</summary>
+    public KeystoneSessionOptions Session { get; } = new();
+
+    /// <summary>
+    /// Applied in order to the <see cref="PasswordAuth"/> of this identity; each
+    /// returns the plugin to use instead (e.g. <c>AddTokenCaching</c> wraps it in
+    /// <c>CachingPasswordAuth</c>).
+    /// </summary>
+    public IList<Func<IServiceProvider, IAuthPlugin, IAuthPlugin>> AuthDecorators { get; } = new List<Func<IServiceProvider, IAuthPlugin, IAuthPlugin>>();
+
+    /// <summary>Set by <c>AddKeystoneAuth</c>: this name has credentials.</summary>
+    internal bool HasCredentials { get; set; }
+
+    /// <summary>
+    /// An endpoint filter for <paramref name="serviceType"/> with this identity's
+    /// <see cref="Interface"/> (public when unset) and <see cref="RegionName"/>.
+    /// </summary>
+    public EndpointFilter CreateEndpointFilter(string serviceType, string? serviceName = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceType);
+        return new EndpointFilter(serviceType, Interface ?? EndpointInterface.Public, RegionName, serviceName);
+    }
+
+    /// <summary>
+    /// Reads <c>OS_REGION_NAME</c> and <c>OS_INTERFACE</c> (<c>public</c>,
+    /// <c>internal</c>, <c>admin</c>, or the <c>…URL</c> forms) into new options.
+    /// </summary>
+    /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    /// <exception cref="InvalidOptionsException"><c>OS_INTERFACE</c> is not an interface name.</exception>
+    public static KeystoneAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    {
+        getVariable ??= Environment.GetEnvironmentVariable;
+        string? Get(string name) => getVariable(name) is { Length: > 0 } v ? v : null;
+        var options = new KeystoneAuthOptions { RegionName = Get("OS_REGION_NAME") };
+        if (Get("OS_INTERFACE") is { } text)
+        {
+            if (!EndpointFilter.TryParseInterface(text, out var parsed))
+            {
+                throw new InvalidOptionsException(nameof(KeystoneAuthOptions), [$"OS_INTERFACE must be public, internal or admin, got '{text}'"]);
+            }
+
+            options.Interface = parsed;
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,75 @@
+using Keystone.Auth;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Keystone authentication and transport for clients made by <see cref="IHttpClientFactory"/>.</summary>
+public static class KeystoneHttpClientBuilderExtensions
+{
+    /// <summary>
+    /// Adds <see cref="KeystoneAuthHandler"/>: every request gets the identity's
+    /// token, relative URLs go to the catalog endpoint <paramref name="endpointFilter"/>
+    /// selects (or the session's endpoint override), and a rejected token is
+    /// dropped and the request resent once. Sets <see cref="HttpClient.BaseAddress"/>
+    /// to <see cref="KeystoneAuthHandler.CatalogBaseAddress"/> when the client has none,
+    /// so relative URLs are accepted.
+    /// </summary>
+    /// <param name="builder">The client's builder.</param>
+    /// <param name="endpointFilter">The catalog endpoint of relative requests; per request, <see cref="KeystoneRequestOptions.EndpointFilter"/> wins.</param>
+    /// <param name="identityName">The identity registered with <c>AddKeystoneAuth</c>; the default one when null.</param>
+    /// <param name="configureSession">Adjusts a copy of the identity's <see cref="KeystoneAuthOptions.Session"/> for this client.</param>
+    public static IHttpClientBuilder AddKeystoneAuthHandler(this IHttpClientBuilder builder, EndpointFilter? endpointFilter = null, string? identityName = null, Action<KeystoneSessionOptions>? configureSession = null) =>
+        AddHandler(builder, _ => endpointFilter, identityName, configureSession);
+
+    /// <summary>
+    /// Like the <see cref="EndpointFilter"/> overload, with the filter made from the
+    /// identity's endpoint defaults (<see cref="KeystoneAuthOptions.RegionName"/>,
+    /// <see cref="KeystoneAuthOptions.Interface"/>, i.e. <c>OS_REGION_NAME</c> and
+    /// <c>OS_INTERFACE</c>) for <paramref name="serviceType"/>.
+    /// </summary>
+    public static IHttpClientBuilder AddKeystoneAuthHandler(this IHttpClientBuilder builder, string serviceType, string? identityName = null, Action<KeystoneSessionOptions>? configureSession = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceType);
+        return AddHandler(builder, settings => settings.CreateEndpointFilter(serviceType), identityName, configureSession);
+    }
+
+    /// <summary>
+    /// Uses the recommended transport (<see cref="KeystoneTransport.CreateHandler"/>
+    /// with the registered <see cref="KeystoneTransportOptions"/>) as the client's
+    /// primary handler, kept for the life of the process: the handler's own
+    /// <see cref="KeystoneTransportOptions.PooledConnectionLifetime"/> already renews
+    /// connections, and rotating handlers would only drop the pool.
+    /// </summary>
+    public static IHttpClientBuilder UseKeystoneTransport(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        KeystoneAuthServiceCollectionExtensions.AddCore(builder.Services);
+        return builder
+            .ConfigurePrimaryHttpMessageHandler(sp => KeystoneTransport.CreateHandler(
+                sp.GetRequiredService<IOptions<KeystoneTransportOptions>>().Value,
+                sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(KeystoneTransport))))
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<KeystoneTransportOptions>>().Value.RequestTimeout)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+    }
+
+    private static IHttpClientBuilder AddHandler(IHttpClientBuilder builder, Func<KeystoneAuthOptions, EndpointFilter?> filter, string? identityName, Action<KeystoneSessionOptions>? configureSession)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        KeystoneAuthServiceCollectionExtensions.AddCore(builder.Services);
+        var name = identityName ?? Options.Options.DefaultName;
+        builder.ConfigureHttpClient(client => client.BaseAddress ??= KeystoneAuthHandler.CatalogBaseAddress);
+        return builder.AddHttpMessageHandler(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(name);
+            var session = settings.Session.Clone();
+            configureSession?.Invoke(session);
+            return new KeystoneAuthHandler(
+                sp.GetRequiredService<IKeystoneAuthFactory>().GetAuth(name),
+                filter(settings),
+                session,
+                sp.GetService<ILogger<KeystoneAuthHandler>>(),
+                sp.GetService<TimeProvider>());
+        });
+    }
+}

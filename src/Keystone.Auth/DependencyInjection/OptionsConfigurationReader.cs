@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Keystone.Auth.DependencyInjection;
+
+/// <summary>
+/// Reads the flat settings of <see cref="PasswordAuthOptions"/> and
+/// <see cref="KeystoneTransportOptions"/> from configuration by hand rather
+/// than with the reflection binder, so the library stays trim- and AOT-safe.
+/// Only keys present in the section change a value. A value that does not
+/// parse fails naming its key.
+/// </summary>
+internal static class OptionsConfigurationReader
+{
+    public static void Read(IConfiguration section, PasswordAuthOptions o)
+    {
+        var errors = new List<string>();
+        o.AuthUrl = String(section, nameof(o.AuthUrl)) ?? o.AuthUrl;
+        o.UserId = String(section, nameof(o.UserId)) ?? o.UserId;
+        o.Username = String(section, nameof(o.Username)) ?? o.Username;
+        o.UserDomainId = String(section, nameof(o.UserDomainId)) ?? o.UserDomainId;
+        o.UserDomainName = String(section, nameof(o.UserDomainName)) ?? o.UserDomainName;
+        o.Password = String(section, nameof(o.Password)) ?? o.Password;
+        o.ProjectId = String(section, nameof(o.ProjectId)) ?? o.ProjectId;
+        o.ProjectName = String(section, nameof(o.ProjectName)) ?? o.ProjectName;
+        o.ProjectDomainId = String(section, nameof(o.ProjectDomainId)) ?? o.ProjectDomainId;
+        o.ProjectDomainName = String(section, nameof(o.ProjectDomainName)) ?? o.ProjectDomainName;
+        o.DomainId = String(section, nameof(o.DomainId)) ?? o.DomainId;
+        o.DomainName = String(section, nameof(o.DomainName)) ?? o.DomainName;
+        o.SystemScope = String(section, nameof(o.SystemScope)) ?? o.SystemScope;
+        o.TrustId = String(section, nameof(o.TrustId)) ?? o.TrustId;
+        o.Unscoped = Bool(section, nameof(o.Unscoped), errors) ?? o.Unscoped;
+        o.IncludeCatalog = Bool(section, nameof(o.IncludeCatalog), errors) ?? o.IncludeCatalog;
+        o.RequestTimeout = Time(section, nameof(o.RequestTimeout), errors) ?? o.RequestTimeout;
+        o.MaxResponseBytes = Int(section, nameof(o.MaxResponseBytes), errors) ?? o.MaxResponseBytes;
+        ThrowIfAny(nameof(PasswordAuthOptions), errors);
+    }
+
+    public static void Read(IConfiguration section, KeystoneTransportOptions o)
+    {
+        var errors = new List<string>();
+        o.ConnectTimeout = Time(section, nameof(o.ConnectTimeout), errors) ?? o.ConnectTimeout;
+        o.RequestTimeout = Time(section, nameof(o.RequestTimeout), errors) ?? o.RequestTimeout;
+        o.MaxConnectionsPerServer = Int(section, nameof(o.MaxConnectionsPerServer), errors) ?? o.MaxConnectionsPerServer;
+        o.PooledConnectionLifetime = Time(section, nameof(o.PooledConnectionLifetime), errors) ?? o.PooledConnectionLifetime;
+        o.PooledConnectionIdleTimeout = Time(section, nameof(o.PooledConnectionIdleTimeout), errors) ?? o.PooledConnectionIdleTimeout;
+        o.CaCertificatesPath = String(section, nameof(o.CaCertificatesPath)) ?? o.CaCertificatesPath;
+        o.ClientCertificatePath = String(section, nameof(o.ClientCertificatePath)) ?? o.ClientCertificatePath;
+        o.ClientKeyPath = String(section, nameof(o.ClientKeyPath)) ?? o.ClientKeyPath;
+        o.Insecure = Bool(section, nameof(o.Insecure), errors) ?? o.Insecure;
+        ThrowIfAny(nameof(KeystoneTransportOptions), errors);
+    }
+
+    public static void ReadEndpointDefaults(IConfiguration section, KeystoneAuthOptions o)
+    {
+        o.RegionName = String(section, nameof(o.RegionName)) ?? o.RegionName;
+        if (String(section, nameof(o.Interface)) is { } text)
+        {
+            o.Interface = EndpointFilter.TryParseInterface(text, out var parsed)
+                ? parsed
+                : throw new InvalidOptionsException(nameof(KeystoneAuthOptions), [$"Interface must be public, internal or admin, got '{text}'"]);
+        }
+    }
+
+    private static string? String(IConfiguration section, string key) => section[key] is { Length: > 0 } value ? value : null;
+
+    private static bool? Bool(IConfiguration section, string key, List<string> errors)
+    {
+        if (String(section, key) is not { } text)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{key} must be true or false, got '{text}'");
+        return null;
+    }
+
+    private static int? Int(IConfiguration section, string key, List<string> errors)
+    {
+        if (String(section, key) is not { } text)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{key} must be an integer, got '{text}'");
+        return null;
+    }
+
+    private static TimeSpan? Time(IConfiguration section, string key, List<string> errors)
+    {
+        if (String(section, key) is not { } text)
+        {
+            return null;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{key} must be a time span such as 00:00:30, got '{text}'");
+        return null;
+    }
+
+    private static void ThrowIfAny(string optionsType, List<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new InvalidOptionsException(optionsType, errors);
+        }
+    }
+}

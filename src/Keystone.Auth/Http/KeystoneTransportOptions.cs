@@ -1,0 +1,141 @@
+namespace Keystone.Auth;
+
+/// <summary>
+/// Settings of the recommended transport for talking to many Keystones and
+/// OpenStack services (see <see cref="KeystoneTransport.CreateHandler"/>):
+/// timeouts, connection pooling, the CA bundle (<c>OS_CACERT</c>), a client
+/// certificate (<c>OS_CERT</c>/<c>OS_KEY</c>) and the insecure switch
+/// (<c>OS_INSECURE</c>).
+/// </summary>
+/// <remarks>
+/// The defaults suit a controller that calls thousands of endpoints: pooled
+/// connections are bounded per server (open-file limits) and recycled every
+/// few minutes, so a renewed CA or a changed DNS answer is picked up without a
+/// restart.
+/// </remarks>
+public sealed class KeystoneTransportOptions
+{
+    /// <summary>
+    /// Longest wait for a TCP + TLS connection to be established (default 10 s),
+    /// separate from the request timeout so an unreachable subcloud fails fast.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <see cref="HttpClient.Timeout"/> of the clients made through dependency
+    /// injection (default 60 s): one attempt, connect to last byte.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most open connections to one server (default 10), so thousands of parallel calls cannot exhaust file descriptors.</summary>
+    public int MaxConnectionsPerServer { get; set; } = 10;
+
+    /// <summary>
+    /// A pooled connection is not reused after this long (default 5 min), so a
+    /// renewed server certificate or CA and changed DNS records take effect.
+    /// </summary>
+    public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>An idle pooled connection is closed after this long (default 60 s).</summary>
+    public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// PEM file of the CA certificates server certificates must chain to
+    /// (<c>OS_CACERT</c>). When set, only these CAs are trusted, not the
+    /// system's. The file is read again when it changes, so a renewed root CA
+    /// is used by the next connection.
+    /// </summary>
+    public string? CaCertificatesPath { get; set; }
+
+    /// <summary>PEM file of the client certificate (<c>OS_CERT</c>); it may hold the private key too.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>PEM file of the client certificate's private key (<c>OS_KEY</c>), when not in <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientKeyPath { get; set; }
+
+    /// <summary>
+    /// Accept any server certificate (<c>OS_INSECURE</c>, the CLI's
+    /// <c>--insecure</c>). Logged as a warning every time a handler is made.
+    /// Test servers only. Wins over <see cref="CaCertificatesPath"/>.
+    /// </summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>
+    /// Reads <c>OS_CACERT</c>, <c>OS_CERT</c>, <c>OS_KEY</c> and
+    /// <c>OS_INSECURE</c> (<c>true</c>/<c>1</c>/<c>yes</c>) into new options with
+    /// default timeouts and pooling.
+    /// </summary>
+    /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    public static KeystoneTransportOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    {
+        getVariable ??= Environment.GetEnvironmentVariable;
+        string? Get(string name) => getVariable(name) is { Length: > 0 } v ? v : null;
+        var insecure = Get("OS_INSECURE");
+        return new KeystoneTransportOptions
+        {
+            CaCertificatesPath = Get("OS_CACERT"),
+            ClientCertificatePath = Get("OS_CERT"),
+            ClientKeyPath = Get("OS_KEY"),
+            Insecure = insecure is not null
+                && (insecure.Equals("true", StringComparison.OrdinalIgnoreCase) || insecure == "1" || insecure.Equals("yes", StringComparison.OrdinalIgnoreCase)),
+        };
+    }
+
+    /// <summary>Every problem with these options, each naming its option.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var failures = new List<string>();
+        Positive(failures, nameof(ConnectTimeout), ConnectTimeout);
+        Positive(failures, nameof(RequestTimeout), RequestTimeout);
+        if (MaxConnectionsPerServer < 1)
+        {
+            failures.Add($"MaxConnectionsPerServer must be at least 1, got {MaxConnectionsPerServer}");
+        }
+
+        NotNegative(failures, nameof(PooledConnectionLifetime), PooledConnectionLifetime);
+        NotNegative(failures, nameof(PooledConnectionIdleTimeout), PooledConnectionIdleTimeout);
+
+        if (!string.IsNullOrEmpty(CaCertificatesPath) && !Insecure && !File.Exists(CaCertificatesPath))
+        {
+            failures.Add($"CaCertificatesPath (OS_CACERT) names a file that does not exist: '{CaCertificatesPath}'");
+        }
+
+        if (!string.IsNullOrEmpty(ClientCertificatePath) && !File.Exists(ClientCertificatePath))
+        {
+            failures.Add($"ClientCertificatePath (OS_CERT) names a file that does not exist: '{ClientCertificatePath}'");
+        }
+
+        if (!string.IsNullOrEmpty(ClientKeyPath))
+        {
+            if (string.IsNullOrEmpty(ClientCertificatePath))
+            {
+                failures.Add("ClientKeyPath (OS_KEY) requires ClientCertificatePath (OS_CERT)");
+            }
+            else if (!File.Exists(ClientKeyPath))
+            {
+                failures.Add($"ClientKeyPath (OS_KEY) names a file that does not exist: '{ClientKeyPath}'");
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>A copy, so a handler is not affected by later changes.</summary>
+    public KeystoneTransportOptions Clone() => (KeystoneTransportOptions)MemberwiseClone();
+
+    private static void Positive(List<string> failures, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{name} must be positive or Timeout.InfiniteTimeSpan, got {value}");
+        }
+    }
+
+    private static void NotNegative(List<string> failures, string name, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            failures.Add($"{name} must not be negative (Timeout.InfiniteTimeSpan for no limit), got {value}");
+        }
+    }
+}
