@@ -12,6 +12,7 @@
 using System.Text.Json;
 using DbSyncClient;
 using Keystone.Auth;
+using Keystone.Auth.Samples;
 using Microsoft.Extensions.DependencyInjection;
 
 var interfaceName = Arg("--interface") ?? Environment.GetEnvironmentVariable("OS_INTERFACE") ?? "internal";

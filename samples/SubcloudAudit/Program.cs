@@ -19,6 +19,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Keystone.Auth;
+using Keystone.Auth.Samples;
 using Keystone.Auth.Caching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

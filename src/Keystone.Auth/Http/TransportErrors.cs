@@ -21,8 +21,10 @@ internal static class TransportErrors
         {
             case KeystoneException:
                 return null;
-            case OperationCanceledException when callerToken.IsCancellationRequested:
-                return null;
+            case OperationCanceledException oce when callerToken.IsCancellationRequested:
+                // Keep it a cancellation, but carry the caller's own token (not
+                // our linked one) so `ex.CancellationToken == ct` checks work.
+                return oce.CancellationToken == callerToken ? null : new OperationCanceledException(oce.Message, oce, callerToken);
             case OperationCanceledException when timeoutCts is { IsCancellationRequested: true }:
                 return new KeystoneTimeoutException(uri, timeout, ex);
             case OperationCanceledException { InnerException: TimeoutException te }:

@@ -1,4 +1,4 @@
-namespace SubcloudAudit;
+namespace Keystone.Auth.Samples;
 
 /// <summary>Counts what goes on the wire below the library: token POSTs vs other calls.</summary>
 internal sealed class WireCounter
