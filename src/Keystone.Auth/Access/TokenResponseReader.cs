@@ -148,6 +148,12 @@ internal static class TokenResponseReader
         }
 
         var list = new List<CatalogService>(services.Count);
+
+        // The parser makes a new string for every value, but a catalog repeats
+        // the same region on every endpoint and often one URL for several
+        // interfaces: keep one instance of each (the catalog is most of a
+        // cached token's memory).
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in services)
         {
             // A service without a type can never be selected; keep the rest.
@@ -164,19 +170,30 @@ internal static class TokenResponseReader
                     continue;
                 }
 
-                // A catalog repeats the same few interface names and, per
-                // endpoint, region == region_id: keep one string for each
-                // instead of the parser's fresh copies (the catalog is most of
-                // a cached token's memory).
-                var region = e.Region;
-                var regionId = e.RegionId is { } id && string.Equals(id, region, StringComparison.Ordinal) ? region : e.RegionId;
-                endpoints.Add(new CatalogEndpoint(e.Id, CanonicalInterface(e.Interface), region, regionId, e.Url ?? string.Empty));
+                endpoints.Add(new CatalogEndpoint(
+                    e.Id, CanonicalInterface(e.Interface), Share(strings, e.Region), Share(strings, e.RegionId), Share(strings, e.Url) ?? string.Empty));
             }
 
-            list.Add(new CatalogService(type, service.Name, service.Id, endpoints));
+            list.Add(new CatalogService(Share(strings, type)!, Share(strings, service.Name), service.Id, endpoints));
         }
 
         return new ServiceCatalog(list);
+    }
+
+    private static string? Share(Dictionary<string, string> strings, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        strings.Add(value, value);
+        return value;
     }
 
     private static string CanonicalInterface(string? name) => name switch
