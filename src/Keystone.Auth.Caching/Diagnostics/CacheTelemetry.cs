@@ -3,13 +3,14 @@ using System.Diagnostics.Metrics;
 namespace Keystone.Auth.Caching.Diagnostics;
 
 /// <summary>
-/// The cache's instruments, on a <see cref="Meter"/> also named
-/// <c>Keystone.Auth</c> so one listener sees the whole library. Tags are fixed
-/// words; never a key, token, user or URL.
+/// The cache's instruments, on the library's one <c>Keystone.Auth</c>
+/// <see cref="Meter"/> (<see cref="Keystone.Auth.Diagnostics.KeystoneTelemetry"/>),
+/// so one listener sees the whole library. Tags are fixed words; never a key,
+/// token, user or URL.
 /// </summary>
 internal static class CacheTelemetry
 {
-    public static readonly Meter Meter = new("Keystone.Auth", typeof(CacheTelemetry).Assembly.GetName().Version?.ToString());
+    private static Meter Meter => Keystone.Auth.Diagnostics.KeystoneTelemetry.Meter;
 
     public static readonly Counter<long> Hits =
         Meter.CreateCounter<long>("keystone.auth.cache.hits", "{lookup}", "Token lookups answered from the cache.");
