@@ -430,24 +430,8 @@ public sealed class DependencyInjectionTests
     public async Task Logs_of_a_reauth_and_a_refused_login_never_show_password_or_token()
     {
         var logs = new CapturingLoggerProvider();
-        var tokens = new Queue<string>(["tok-very-secret-1", "tok-very-secret-2"]);
-        var transport = new CountingHandler(r =>
-        {
-            if (CountingHandler.IsTokenPost(r))
-            {
-                if (r.RequestUri!.Host == "10.9.9.9")
-                {
-                    return Fixtures.Unauthorized();
-                }
-
-                lock (tokens)
-                {
-                    return Fixtures.TokenResponse(tokens.Dequeue());
-                }
-            }
-
-            return r.Headers.GetValues("X-Auth-Token").Single() == "tok-very-secret-1" ? Fixtures.Unauthorized() : new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        var transport = new CountingHandler(Fixtures.Cloud(["tok-very-secret-1", "tok-very-secret-2"], r =>
+            r.Headers.GetValues("X-Auth-Token").Single() == "tok-very-secret-1" ? Fixtures.Unauthorized() : new HttpResponseMessage(HttpStatusCode.OK)));
         using var provider = TestServices.Build(transport, services =>
         {
             services.AddKeystoneAuth(o => CopyDefaults(o)).AddTokenCaching();

@@ -42,6 +42,33 @@ internal static class Fixtures
         return response;
     }
 
+    /// <summary>
+    /// A fake cloud: token POSTs to 10.9.9.9 are refused (a wrong-password identity),
+    /// other token POSTs get the next of <paramref name="tokens"/>, and every other
+    /// request is answered by <paramref name="service"/>.
+    /// </summary>
+    public static Func<HttpRequestMessage, HttpResponseMessage> Cloud(IEnumerable<string> tokens, Func<HttpRequestMessage, HttpResponseMessage> service)
+    {
+        var queue = new Queue<string>(tokens);
+        return r =>
+        {
+            if (!CountingHandler.IsTokenPost(r))
+            {
+                return service(r);
+            }
+
+            if (r.RequestUri!.Host == "10.9.9.9")
+            {
+                return Unauthorized();
+            }
+
+            lock (queue)
+            {
+                return TokenResponse(queue.Dequeue());
+            }
+        };
+    }
+
     public static HttpResponseMessage Unauthorized() => new(HttpStatusCode.Unauthorized)
     {
         Content = new StringContent("""{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}""", Encoding.UTF8, "application/json"),

@@ -54,26 +54,10 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task Token_requests_cache_lookups_invalidations_and_reauth_are_measured_without_secrets()
     {
-        var tokens = new Queue<string>(["tok-secret-1", "tok-secret-2"]);
-        var transport = new CountingHandler(r =>
-        {
-            if (CountingHandler.IsTokenPost(r))
-            {
-                if (r.RequestUri!.Host == "10.9.9.9")
-                {
-                    return Fixtures.Unauthorized();
-                }
-
-                lock (tokens)
-                {
-                    return Fixtures.TokenResponse(tokens.Dequeue());
-                }
-            }
-
-            return r.RequestUri!.AbsolutePath.EndsWith("/rejected", StringComparison.Ordinal) && r.Headers.GetValues("X-Auth-Token").Single() == "tok-secret-1"
+        var transport = new CountingHandler(Fixtures.Cloud(["tok-secret-1", "tok-secret-2"], r =>
+            r.RequestUri!.AbsolutePath.EndsWith("/rejected", StringComparison.Ordinal) && r.Headers.GetValues("X-Auth-Token").Single() == "tok-secret-1"
                 ? Fixtures.Unauthorized()
-                : new HttpResponseMessage(HttpStatusCode.OK);
-        });
+                : new HttpResponseMessage(HttpStatusCode.OK)));
         using var provider = TestServices.Build(transport, services =>
         {
             services.AddKeystoneAuth(o => DependencyInjectionTests.CopyDefaults(o)).AddTokenCaching();
