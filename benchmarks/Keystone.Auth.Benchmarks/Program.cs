@@ -21,11 +21,12 @@ if (args.Length > 0 && args[0] == "--memory")
     }
 
     // The same tokens as the JSON parser produces them (what a cache really
-    // holds): the parser shares a catalog's repeated strings.
+    // holds), then again once every catalog has resolved one endpoint (a used
+    // catalog keeps its last answer).
     foreach (var n in new[] { 1_000, 10_000 })
     {
-        var bytes = ParsedBytesPerToken(n);
-        Console.WriteLine($"parsed from JSON, {n:N0} identities: {bytes:N0} B per token with its catalog, {bytes * n / 1024.0 / 1024.0:N1} MB");
+        var (parsed, used, encoded) = ParsedBytesPerToken(n);
+        Console.WriteLine($"parsed from JSON, {n:N0} identities: {parsed:N0} B per token with its catalog ({encoded:N0} B of it the encoded catalog), {parsed * n / 1024.0 / 1024.0:N1} MB; after one endpoint lookup each: {used:N0} B, {used * n / 1024.0 / 1024.0:N1} MB");
     }
 
     return 0;
@@ -45,7 +46,7 @@ return 0;
 
 // Own method, so that nothing of the measurements above is still reachable.
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-static long ParsedBytesPerToken(int n)
+static (long Parsed, long Used, long Encoded) ParsedBytesPerToken(int n)
 {
     var now = DateTimeOffset.UtcNow;
     var bodies = Enumerable.Range(0, n).Select(i => (Token: Tokens.FernetLike(i), Json: Tokens.Json(i, now))).ToArray();
@@ -60,7 +61,16 @@ static long ParsedBytesPerToken(int n)
     }
 
     var after = GC.GetTotalMemory(forceFullCollection: true);
+    var filter = new EndpointFilter("platform", EndpointInterface.Admin);
+    long encoded = 0;
+    foreach (var access in parsed)
+    {
+        _ = access.Catalog.GetEndpoint(filter);
+        encoded += access.Catalog.EncodedLength;
+    }
+
+    var afterLookup = GC.GetTotalMemory(forceFullCollection: true);
     GC.KeepAlive(parsed);
     GC.KeepAlive(bodies);
-    return (after - before) / n;
+    return ((after - before) / n, (afterLookup - before) / n, encoded / n);
 }

@@ -81,13 +81,19 @@ public sealed record EndpointFilter(
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown endpoint interface."),
     };
 
+    // An error message must not itself throw for a cast, undefined value.
+    private static string NameOrNumber(EndpointInterface value) =>
+        value is EndpointInterface.Public or EndpointInterface.Internal or EndpointInterface.Admin
+            ? InterfaceName(value)
+            : ((int)value).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A human-readable description used in error messages.</summary>
     internal string Describe()
     {
-        var text = $"service type '{ServiceType}', interface '{InterfaceName(Interface)}'";
+        var text = $"service type '{ServiceType}', interface '{NameOrNumber(Interface)}'";
         if (FallbackInterfaces is { Count: > 0 } more)
         {
-            text += " (then " + string.Join(", ", more.Select(i => "'" + InterfaceName(i) + "'")) + ")";
+            text += " (then " + string.Join(", ", more.Select(i => "'" + NameOrNumber(i) + "'")) + ")";
         }
 
         text += RegionName is null ? ", any region" : $", region '{RegionName}'";

@@ -147,13 +147,9 @@ internal static class TokenResponseReader
             return ServiceCatalog.Empty;
         }
 
+        // These records are short-lived: ServiceCatalog keeps a compact copy
+        // (the catalog is most of a cached token's memory).
         var list = new List<CatalogService>(services.Count);
-
-        // The parser makes a new string for every value, but a catalog repeats
-        // the same region on every endpoint and often one URL for several
-        // interfaces: keep one instance of each (the catalog is most of a
-        // cached token's memory).
-        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in services)
         {
             // A service without a type can never be selected; keep the rest.
@@ -165,45 +161,17 @@ internal static class TokenResponseReader
             var endpoints = new List<CatalogEndpoint>(service.Endpoints?.Count ?? 0);
             foreach (var e in service.Endpoints ?? [])
             {
-                if (e is null)
+                if (e is not null)
                 {
-                    continue;
+                    endpoints.Add(new CatalogEndpoint(e.Id, e.Interface ?? string.Empty, e.Region, e.RegionId, e.Url ?? string.Empty));
                 }
-
-                endpoints.Add(new CatalogEndpoint(
-                    e.Id, CanonicalInterface(e.Interface), Share(strings, e.Region), Share(strings, e.RegionId), Share(strings, e.Url) ?? string.Empty));
             }
 
-            list.Add(new CatalogService(Share(strings, type)!, Share(strings, service.Name), service.Id, endpoints));
+            list.Add(new CatalogService(type, service.Name, service.Id, endpoints));
         }
 
         return new ServiceCatalog(list);
     }
-
-    private static string? Share(Dictionary<string, string> strings, string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (strings.TryGetValue(value, out var shared))
-        {
-            return shared;
-        }
-
-        strings.Add(value, value);
-        return value;
-    }
-
-    private static string CanonicalInterface(string? name) => name switch
-    {
-        "public" => "public",
-        "internal" => "internal",
-        "admin" => "admin",
-        null => string.Empty,
-        _ => name,
-    };
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
