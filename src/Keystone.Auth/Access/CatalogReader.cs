@@ -152,9 +152,40 @@ internal static class CatalogReader
     /// <summary>Decodes a URL stored as prefix and rest.</summary>
     public static string ReadUrl(ReadOnlySpan<byte> data, int prefixPos, int restPos, Dictionary<int, string>? shared = null)
     {
+        // A lookup decodes one URL per token and filter: build it as one string
+        // straight from the two UTF-8 parts when they are plain text.
+        if (shared is null
+            && TryInline(data, prefixPos, out var prefixBytes)
+            && TryInline(data, restPos, out var restBytes)
+            && prefixBytes.Length + restBytes.Length <= StackChars)
+        {
+            Span<char> chars = stackalloc char[StackChars];
+            var written = Encoding.UTF8.GetChars(prefixBytes, chars);
+            written += Encoding.UTF8.GetChars(restBytes, chars[written..]);
+            return new string(chars[..written]);
+        }
+
         var prefix = ReadString(data, prefixPos, shared);
         var rest = ReadString(data, restPos, shared) ?? string.Empty;
         return prefix is null ? rest : string.Concat(prefix, rest);
+    }
+
+    /// <summary>The UTF-8 bytes of the string at <paramref name="pos"/> when it is stored inline (null: empty).</summary>
+    private static bool TryInline(ReadOnlySpan<byte> data, int pos, out ReadOnlySpan<byte> utf8)
+    {
+        pos = Resolve(data, pos);
+        switch (data[pos++])
+        {
+            case CatalogFormat.Null:
+                utf8 = default;
+                return true;
+            case CatalogFormat.Inline:
+                utf8 = Payload(data, ref pos);
+                return true;
+            default:
+                utf8 = default;
+                return false;
+        }
     }
 
     /// <summary>The position of the stored string a back-reference at <paramref name="pos"/> points to (else <paramref name="pos"/>).</summary>
@@ -169,7 +200,7 @@ internal static class CatalogReader
         return ReadVarInt(data, ref pos);
     }
 
-    private static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> data, ref int pos)
+    private static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> data, scoped ref int pos)
     {
         var length = ReadVarInt(data, ref pos);
         return data.Slice(pos, length);
