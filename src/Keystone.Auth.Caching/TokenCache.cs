@@ -21,6 +21,9 @@ namespace Keystone.Auth.Caching;
 /// drops a newer one.</item>
 /// <item>At most <see cref="TokenCacheOptions.MaxEntries"/> identities: expired or
 /// empty entries are evicted first, then those closest to renewal.</item>
+/// <item>With <see cref="TokenCacheOptions.RefreshInBackground"/>, a token due for
+/// renewal is still handed out while a single background request replaces it;
+/// callers wait only once it is within 120 s of its end.</item>
 /// </list>
 /// </remarks>
 public sealed class TokenCache
@@ -97,10 +100,20 @@ public sealed class TokenCache
     internal ValueTask<AccessInfo> GetAsync(Slot slot, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter, CancellationToken cancellationToken)
     {
         var entry = slot.Current;
-        if (entry is not null && IsFresh(entry))
+        if (entry is not null)
         {
-            CacheTelemetry.Hits.Add(1);
-            return new ValueTask<AccessInfo>(entry.Access);
+            if (IsFresh(entry))
+            {
+                CacheTelemetry.Hits.Add(1);
+                return new ValueTask<AccessInfo>(entry.Access);
+            }
+
+            if (_options.RefreshInBackground && IsUsable(entry))
+            {
+                CacheTelemetry.Hits.Add(1);
+                RefreshAhead(slot, entry, inner, margin, jitter);
+                return new ValueTask<AccessInfo>(entry.Access);
+            }
         }
 
         return new ValueTask<AccessInfo>(MissAsync(slot, inner, margin, jitter, cancellationToken));
@@ -128,6 +141,44 @@ public sealed class TokenCache
     /// </summary>
     private bool IsFresh(Entry entry) =>
         _systemClock ? Environment.TickCount64 < entry.RefreshAtTickCount : NowTicks() < entry.RefreshAtTicks;
+
+    /// <summary>True while the token is more than keystoneauth's 120 s from its end.</summary>
+    private bool IsUsable(Entry entry) =>
+        _systemClock ? Environment.TickCount64 < entry.UsableUntilTickCount : NowTicks() < entry.UsableUntilTicks;
+
+    /// <summary>
+    /// Starts the background request that replaces <paramref name="entry"/>,
+    /// unless one is under way, the entry was replaced, or the last background
+    /// attempt failed less than <see cref="BackgroundRetryDelay"/> ago. The
+    /// caller has its token already and never waits for this.
+    /// </summary>
+    private void RefreshAhead(Slot slot, Entry entry, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter)
+    {
+        if (slot.InFlight is not null || (slot.BackgroundRetryAtTicks != 0 && NowTicks() < slot.BackgroundRetryAtTicks))
+        {
+            return;
+        }
+
+        Flight flight;
+        lock (slot)
+        {
+            if (slot.Detached || slot.InFlight is not null || !ReferenceEquals(slot.Current, entry))
+            {
+                return;
+            }
+
+            flight = slot.InFlight = new Flight(background: true);
+        }
+
+        CacheLog.RefreshingAhead(_logger, entry.Access.TokenFingerprint, slot.KeyPrefix);
+
+        // On the thread pool: the plugin does some work before its first await
+        // (options, request body), which this caller must not pay for.
+        _ = Task.Run(() => FetchAsync(slot, flight, inner, margin, jitter));
+    }
+
+    /// <summary>How long a failed background refresh waits before the next one (the current token stays in use meanwhile).</summary>
+    internal static readonly TimeSpan BackgroundRetryDelay = TimeSpan.FromSeconds(15);
 
     private async Task<AccessInfo> MissAsync(Slot slot, IAuthPlugin inner, TimeSpan margin, TimeSpan jitter, CancellationToken cancellationToken)
     {
@@ -191,6 +242,15 @@ public sealed class TokenCache
             {
                 slot.InFlight = null;
                 waiters = flight.Waiters;
+                if (flight.Background)
+                {
+                    slot.BackgroundRetryAtTicks = NowTicks() + BackgroundRetryDelay.Ticks;
+                }
+            }
+
+            if (flight.Background && slot.Current is { } kept)
+            {
+                CacheLog.BackgroundRefreshFailed(_logger, slot.KeyPrefix, ex.GetType().Name, new DateTimeOffset(kept.UsableUntilTicks, TimeSpan.Zero));
             }
 
             CacheLog.FetchFailed(_logger, slot.KeyPrefix, waiters);
@@ -202,11 +262,20 @@ public sealed class TokenCache
         }
 
         var refreshAt = RefreshAt(access, margin, jitter);
-        var entry = new Entry(access, refreshAt, Environment.TickCount64 + ((refreshAt - NowTicks()) / TimeSpan.TicksPerMillisecond));
+        var usableUntil = (access.LocalExpiresAt - TokenCacheOptions.MinimumRefreshMargin).UtcTicks;
+        var now = NowTicks();
+        var tickCount = Environment.TickCount64;
+        var entry = new Entry(
+            access,
+            refreshAt,
+            tickCount + ((refreshAt - now) / TimeSpan.TicksPerMillisecond),
+            usableUntil,
+            tickCount + ((usableUntil - now) / TimeSpan.TicksPerMillisecond));
         lock (slot)
         {
             slot.Current = entry;
             slot.InFlight = null;
+            slot.BackgroundRetryAtTicks = 0;
         }
 
         try
@@ -356,8 +425,20 @@ public sealed class TokenCache
             set => Volatile.Write(ref CurrentField, value);
         }
 
-        /// <summary>The token request under way, if any. Guarded by <c>lock (slot)</c>.</summary>
-        public Flight? InFlight { get; set; }
+        private volatile Flight? _inFlight;
+
+        /// <summary>
+        /// The token request under way, if any. Set and cleared under
+        /// <c>lock (slot)</c>; read without it only as a hint (background refresh).
+        /// </summary>
+        public Flight? InFlight
+        {
+            get => _inFlight;
+            set => _inFlight = value;
+        }
+
+        /// <summary>After a failed background refresh: no other before this (cache-clock ticks). Guarded by <c>lock (slot)</c>.</summary>
+        public long BackgroundRetryAtTicks { get; set; }
 
         /// <summary>Set once evicted; holders of this slot must look the key up again.</summary>
         public volatile bool Detached;
@@ -366,10 +447,15 @@ public sealed class TokenCache
     /// <param name="Access">The token.</param>
     /// <param name="RefreshAtTicks">When to renew, UTC ticks of the cache's clock.</param>
     /// <param name="RefreshAtTickCount">The same instant on <see cref="Environment.TickCount64"/> (used with the system clock).</param>
-    internal sealed record Entry(AccessInfo Access, long RefreshAtTicks, long RefreshAtTickCount);
+    /// <param name="UsableUntilTicks">The last instant the token may be handed out (120 s before its local expiry), UTC ticks.</param>
+    /// <param name="UsableUntilTickCount">The same instant on <see cref="Environment.TickCount64"/>.</param>
+    internal sealed record Entry(AccessInfo Access, long RefreshAtTicks, long RefreshAtTickCount, long UsableUntilTicks, long UsableUntilTickCount);
 
-    internal sealed class Flight
+    internal sealed class Flight(bool background = false)
     {
+        /// <summary>Started ahead of expiry by a hit, with nobody waiting on it.</summary>
+        public bool Background { get; } = background;
+
         // Waiters resume on the thread pool, not inline on the fetching thread.
         public TaskCompletionSource<AccessInfo> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -23,6 +23,16 @@ public sealed class TokenCacheOptions
     /// </summary>
     public TimeSpan RefreshJitter { get; set; } = TimeSpan.FromSeconds(160);
 
+    /// <summary>
+    /// When true, a token that is due for renewal (within <see cref="RefreshMargin"/>
+    /// plus jitter of its end) is still handed out while one background request
+    /// replaces it, so no caller waits for a renewal; callers wait only when the
+    /// token is within <see cref="MinimumRefreshMargin"/> of its end. A failed
+    /// background renewal is logged and tried again 15 s later. Default false:
+    /// the caller that finds the token due waits for the new one (as distcloud).
+    /// </summary>
+    public bool RefreshInBackground { get; set; }
+
     /// <summary>Every problem with these options, each naming its option.</summary>
     public IReadOnlyList<string> Validate()
     {

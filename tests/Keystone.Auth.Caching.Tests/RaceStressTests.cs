@@ -15,15 +15,17 @@ public sealed class RaceStressTests
     private const int IterationsPerPhase = 20;
     private const int Seed = 424242;
 
-    [Fact]
-    public async Task Mixed_gets_invalidations_expiries_and_evictions_keep_every_invariant()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Mixed_gets_invalidations_expiries_and_evictions_keep_every_invariant(bool refreshInBackground)
     {
         var unobserved = new ConcurrentQueue<Exception>();
         void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
         TaskScheduler.UnobservedTaskException += OnUnobserved;
         try
         {
-            var (failures, posts, calls, invalidations) = await RunAsync();
+            var (failures, posts, calls, invalidations) = await RunAsync(refreshInBackground);
             GC.Collect();
             GC.WaitForPendingFinalizers();
 
@@ -43,10 +45,11 @@ public sealed class RaceStressTests
         Assert.DoesNotContain(unobserved, e => e.ToString().Contains("Keystone", StringComparison.Ordinal));
     }
 
-    private static async Task<(ConcurrentQueue<string> Failures, int Posts, int Calls, int Invalidations)> RunAsync()
+    private static async Task<(ConcurrentQueue<string> Failures, int Posts, int Calls, int Invalidations)> RunAsync(bool refreshInBackground)
     {
         using var h = new CacheHarness(new TokenCacheOptions
         {
+            RefreshInBackground = refreshInBackground,
             MaxEntries = 8,
             RefreshMargin = TimeSpan.FromSeconds(300),
             RefreshJitter = TimeSpan.FromSeconds(160),

@@ -16,4 +16,10 @@ internal static partial class CacheLog
 
     [LoggerMessage(104, LogLevel.Debug, "Token request for key {KeyPrefix} failed; nothing cached, {Waiters} waiting caller(s) get the error")]
     public static partial void FetchFailed(ILogger logger, string keyPrefix, int waiters);
+
+    [LoggerMessage(105, LogLevel.Debug, "Token {TokenFingerprint} for key {KeyPrefix} is due for renewal; replacing it in the background while it stays in use")]
+    public static partial void RefreshingAhead(ILogger logger, string tokenFingerprint, string keyPrefix);
+
+    [LoggerMessage(106, LogLevel.Warning, "Background token renewal for key {KeyPrefix} failed ({ErrorType}); the current token stays in use until {UsableUntil:O}, then callers wait for a new one")]
+    public static partial void BackgroundRefreshFailed(ILogger logger, string keyPrefix, string errorType, DateTimeOffset usableUntil);
 }
