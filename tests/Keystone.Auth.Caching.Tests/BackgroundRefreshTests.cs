@@ -22,10 +22,7 @@ public sealed class BackgroundRefreshTests
     public async Task A_due_token_is_handed_out_at_once_to_100_callers_while_one_request_replaces_it()
     {
         using var h = new CacheHarness(Options);
-        var auth = h.Auth();
-        var first = await auth.GetAccessAsync();
-        h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(299));
-        h.Server.HoldPosts();
+        var (auth, first) = await DueAndHeldAsync(h, secondsLeft: 299);
 
         var calls = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() =>
         {
@@ -50,10 +47,7 @@ public sealed class BackgroundRefreshTests
     public async Task Within_120_s_of_its_end_the_token_is_no_longer_handed_out_and_callers_wait()
     {
         using var h = new CacheHarness(Options);
-        var auth = h.Auth();
-        var first = await auth.GetAccessAsync();
-        h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(119));
-        h.Server.HoldPosts();
+        var (auth, first) = await DueAndHeldAsync(h, secondsLeft: 119);
 
         var pending = auth.GetAccessAsync().AsTask();
         Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 2));
@@ -103,10 +97,7 @@ public sealed class BackgroundRefreshTests
     public async Task A_401_during_a_background_renewal_joins_it_instead_of_starting_a_second_post()
     {
         using var h = new CacheHarness(Options);
-        var auth = h.Auth();
-        var first = await auth.GetAccessAsync();
-        h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(299));
-        h.Server.HoldPosts();
+        var (auth, first) = await DueAndHeldAsync(h, secondsLeft: 299);
         Assert.Same(first, await auth.GetAccessAsync());
         Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 2));
 
@@ -124,16 +115,23 @@ public sealed class BackgroundRefreshTests
     public async Task Off_by_default_the_caller_that_finds_the_token_due_waits_for_the_new_one()
     {
         using var h = new CacheHarness(new TokenCacheOptions { RefreshJitter = TimeSpan.Zero });
-        var auth = h.Auth();
-        var first = await auth.GetAccessAsync();
-        h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(299));
-        h.Server.HoldPosts();
+        var (auth, _) = await DueAndHeldAsync(h, secondsLeft: 299);
 
         var pending = auth.GetAccessAsync().AsTask();
         Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 2));
         Assert.False(pending.IsCompleted);
         h.Server.Release();
         Assert.Equal("tok-2", (await pending).Token);
+    }
+
+    /// <summary>Caches a token, moves the clock to <paramref name="secondsLeft"/> before its end and holds further token POSTs.</summary>
+    private static async Task<(CachingPasswordAuth Auth, AccessInfo First)> DueAndHeldAsync(CacheHarness h, int secondsLeft)
+    {
+        var auth = h.Auth();
+        var first = await auth.GetAccessAsync();
+        h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(secondsLeft));
+        h.Server.HoldPosts();
+        return (auth, first);
     }
 
     private static bool Fetching(TokenCache cache, CachingPasswordAuth auth)

@@ -34,6 +34,46 @@ internal static class CatalogReader
         return (int)value;
     }
 
+    /// <summary>
+    /// Reads one endpoint's flags and the positions of its strings, moving
+    /// <paramref name="pos"/> past it. <paramref name="fields"/> must carry the
+    /// previous endpoint of the same service: region and URL prefix flagged
+    /// "same as previous" keep their positions.
+    /// </summary>
+    public static void ReadEndpoint(ReadOnlySpan<byte> data, ref int pos, ref EndpointFields fields)
+    {
+        var flags = data[pos++];
+        fields.Flags = flags;
+        fields.InterfaceText = -1;
+        if ((flags & CatalogFormat.InterfaceText) != 0)
+        {
+            fields.InterfaceText = pos;
+            SkipString(data, ref pos);
+        }
+
+        fields.Id = pos;
+        SkipString(data, ref pos);
+        if ((flags & CatalogFormat.SameRegionAsPrevious) == 0)
+        {
+            fields.Region = fields.RegionId = pos;
+            SkipString(data, ref pos);
+            if ((flags & CatalogFormat.RegionIdIsRegion) == 0)
+            {
+                fields.RegionId = pos;
+                SkipString(data, ref pos);
+            }
+        }
+
+        if ((flags & CatalogFormat.SamePrefixAsPrevious) == 0)
+        {
+            fields.Prefix = pos;
+            SkipString(data, ref pos);
+        }
+
+        fields.Rest = pos;
+        SkipString(data, ref pos);
+    }
+
     /// <summary>Moves <paramref name="pos"/> past the string at it.</summary>
     public static void SkipString(ReadOnlySpan<byte> data, ref int pos)
     {
@@ -273,4 +313,19 @@ internal static class CatalogReader
         var decoded = Encoding.UTF8.GetChars(utf8, chars);
         return chars[..decoded].SequenceEqual(value);
     }
+}
+
+/// <summary>Where one endpoint's strings are in a catalog's data (see <see cref="CatalogReader.ReadEndpoint"/>).</summary>
+internal struct EndpointFields
+{
+    public byte Flags;
+    public int InterfaceText;
+    public int Id;
+    public int Region;
+    public int RegionId;
+    public int Prefix;
+    public int Rest;
+
+    /// <summary>The interface as parsed when written, or <see cref="CatalogFormat.Unparsed"/>.</summary>
+    public readonly int Interface => Flags & CatalogFormat.InterfaceMask;
 }

@@ -140,39 +140,12 @@ public sealed class ServiceCatalog
             CatalogReader.SkipString(data, ref pos); // name
             CatalogReader.SkipString(data, ref pos); // id
             var count = CatalogReader.ReadVarInt(data, ref pos);
-            int region = -1, regionId = -1, prefix = -1;
+            var fields = default(EndpointFields);
             for (var e = 0; e < count; e++)
             {
-                var flags = data[pos++];
-                if ((flags & CatalogFormat.InterfaceText) != 0)
-                {
-                    CatalogReader.SkipString(data, ref pos);
-                }
-
-                CatalogReader.SkipString(data, ref pos); // id
-                if ((flags & CatalogFormat.SameRegionAsPrevious) == 0)
-                {
-                    region = pos;
-                    CatalogReader.SkipString(data, ref pos);
-                    regionId = region;
-                    if ((flags & CatalogFormat.RegionIdIsRegion) == 0)
-                    {
-                        regionId = pos;
-                        CatalogReader.SkipString(data, ref pos);
-                    }
-                }
-
-                if ((flags & CatalogFormat.SamePrefixAsPrevious) == 0)
-                {
-                    prefix = pos;
-                    CatalogReader.SkipString(data, ref pos);
-                }
-
-                var rest = pos;
-                CatalogReader.SkipString(data, ref pos);
-
-                if ((flags & CatalogFormat.InterfaceMask) != (int)wanted
-                    || (CatalogReader.IsNullOrEmpty(data, prefix) && CatalogReader.IsNullOrEmpty(data, rest)))
+                CatalogReader.ReadEndpoint(data, ref pos, ref fields);
+                if (fields.Interface != (int)wanted
+                    || (CatalogReader.IsNullOrEmpty(data, fields.Prefix) && CatalogReader.IsNullOrEmpty(data, fields.Rest)))
                 {
                     continue;
                 }
@@ -180,12 +153,12 @@ public sealed class ServiceCatalog
                 // keystoneauth compares region_id first and falls back to the
                 // legacy region field only when region_id is absent.
                 if (filter.RegionName is not null
-                    && !CatalogReader.StringEquals(data, CatalogReader.IsNullOrEmpty(data, regionId) ? region : regionId, filter.RegionName))
+                    && !CatalogReader.StringEquals(data, CatalogReader.IsNullOrEmpty(data, fields.RegionId) ? fields.Region : fields.RegionId, filter.RegionName))
                 {
                     continue;
                 }
 
-                url = CatalogReader.ReadUrl(data, prefix, rest);
+                url = CatalogReader.ReadUrl(data, fields.Prefix, fields.Rest);
                 return true;
             }
 
@@ -214,52 +187,27 @@ public sealed class ServiceCatalog
             CatalogReader.SkipString(data, ref pos);
 
             var endpoints = new CatalogEndpoint[CatalogReader.ReadVarInt(data, ref pos)];
-            string? region = null, regionId = null;
-            var prefix = -1;
+            var fields = default(EndpointFields);
             for (var e = 0; e < endpoints.Length; e++)
             {
-                var flags = data[pos++];
-                string? written = null;
-                if ((flags & CatalogFormat.InterfaceText) != 0)
-                {
-                    written = CatalogReader.ReadString(data, pos, shared);
-                    CatalogReader.SkipString(data, ref pos);
-                }
-                else
-                {
-                    written = EndpointFilter.InterfaceName((EndpointInterface)(flags & CatalogFormat.InterfaceMask));
-                }
+                CatalogReader.ReadEndpoint(data, ref pos, ref fields);
+                var written = fields.InterfaceText >= 0
+                    ? CatalogReader.ReadString(data, fields.InterfaceText, shared)
+                    : EndpointFilter.InterfaceName((EndpointInterface)fields.Interface);
 
-                var endpointId = CatalogReader.ReadString(data, pos, shared);
-                CatalogReader.SkipString(data, ref pos);
-                if ((flags & CatalogFormat.SameRegionAsPrevious) == 0)
-                {
-                    region = CatalogReader.ReadString(data, pos, shared);
-                    CatalogReader.SkipString(data, ref pos);
-                    regionId = region;
-                    if ((flags & CatalogFormat.RegionIdIsRegion) == 0)
-                    {
-                        regionId = CatalogReader.ReadString(data, pos, shared);
-                        CatalogReader.SkipString(data, ref pos);
-                    }
-                }
-
-                if ((flags & CatalogFormat.SamePrefixAsPrevious) == 0)
-                {
-                    prefix = pos;
-                    CatalogReader.SkipString(data, ref pos);
-                }
-
-                var rest = pos;
-                CatalogReader.SkipString(data, ref pos);
-                var key = (CatalogReader.Resolve(data, prefix), CatalogReader.Resolve(data, rest));
+                var key = (CatalogReader.Resolve(data, fields.Prefix), CatalogReader.Resolve(data, fields.Rest));
                 if (!urls.TryGetValue(key, out var url))
                 {
-                    url = CatalogReader.ReadUrl(data, prefix, rest, shared);
+                    url = CatalogReader.ReadUrl(data, fields.Prefix, fields.Rest, shared);
                     urls.Add(key, url);
                 }
 
-                endpoints[e] = new CatalogEndpoint(endpointId, written!, region, regionId, url);
+                endpoints[e] = new CatalogEndpoint(
+                    CatalogReader.ReadString(data, fields.Id, shared),
+                    written!,
+                    CatalogReader.ReadString(data, fields.Region, shared),
+                    CatalogReader.ReadString(data, fields.RegionId, shared),
+                    url);
             }
 
             services[s] = new CatalogService(type!, name, id, endpoints);
