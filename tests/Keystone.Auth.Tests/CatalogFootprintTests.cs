@@ -94,6 +94,23 @@ public sealed class CatalogFootprintTests
     }
 
     [Fact]
+    public void A_service_of_more_than_16_MB_is_stored_and_found()
+    {
+        // A hostile or broken Keystone may send one (MaxResponseBytes allows
+        // 64 MiB); it must parse like any other, not fail on a size field.
+        var huge = "http://h/" + new string('a', 17 * 1024 * 1024);
+        var catalog = new ServiceCatalog(
+        [
+            new CatalogService("object-store", null, null, [new CatalogEndpoint(null, "public", null, null, huge)]),
+            new CatalogService("platform", null, null, [new CatalogEndpoint(null, "admin", null, null, "http://after")]),
+        ]);
+
+        Assert.Equal("http://after", catalog.GetEndpoint(new EndpointFilter("platform", EndpointInterface.Admin)));
+        Assert.Equal(huge, catalog.GetEndpoint(new EndpointFilter("object-store")));
+        Assert.Equal(huge, catalog.Services[0].Endpoints[0].Url);
+    }
+
+    [Fact]
     public void Null_services_or_endpoints_are_refused_naming_where()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ServiceCatalog([new CatalogService("a", null, null, []), null!]));

@@ -16,7 +16,7 @@ namespace Keystone.Auth.Access;
 /// <para>
 /// Layout, services in catalog order:
 /// <code>
-/// service  := skip:u24 type:str name:str id:str count:varint endpoint*
+/// service  := skip:u32 type:str name:str id:str count:varint endpoint*
 ///             (skip = bytes after the skip field up to the next service)
 /// endpoint := flags:u8 [interface:str] id:str [region:str [region_id:str]] [prefix:str] rest:str
 /// str      := Null | Inline len:varint utf8 | Hex n:varint bytes | Utf16 n:varint chars
@@ -54,8 +54,9 @@ internal static class CatalogFormat
     /// <summary>The URL prefix is that of the previous endpoint of the same service: no prefix follows.</summary>
     public const byte SamePrefixAsPrevious = 1 << 5;
 
-    /// <summary>Width of the fixed-size service skip field (patched after the service is written).</summary>
-    public const int SkipBytes = 3;
-
-    public const int MaxSkip = (1 << 24) - 1;
+    /// <summary>
+    /// Width of the fixed-size service skip field (patched after the service is
+    /// written, so it cannot be a varint). Four bytes: no service is too large.
+    /// </summary>
+    public const int SkipBytes = 4;
 }

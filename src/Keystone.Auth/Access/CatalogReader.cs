@@ -13,7 +13,7 @@ internal static class CatalogReader
 
     public static int ReadSkip(ReadOnlySpan<byte> data, ref int pos)
     {
-        var skip = data[pos] | (data[pos + 1] << 8) | (data[pos + 2] << 16);
+        var skip = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
         pos += CatalogFormat.SkipBytes;
         return skip;
     }

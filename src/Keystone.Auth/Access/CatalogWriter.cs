@@ -16,7 +16,7 @@ internal sealed class CatalogWriter : IDisposable
     private CatalogWriter(int capacity) => _buffer = ArrayPool<byte>.Shared.Rent(capacity);
 
     /// <summary>Encodes <paramref name="services"/>; the result is exactly as long as the encoding.</summary>
-    /// <exception cref="ArgumentException">A service or endpoint is null, or one service is over 16 MB encoded.</exception>
+    /// <exception cref="ArgumentException">A service or endpoint is null.</exception>
     public static byte[] Encode(IReadOnlyList<CatalogService> services)
     {
         using var writer = new CatalogWriter(Math.Max(256, services.Count * 256));
@@ -32,10 +32,7 @@ internal sealed class CatalogWriter : IDisposable
                 }
             }
 
-            if (!writer.TryWriteService(service, endpoints))
-            {
-                throw new ArgumentException($"The service at index {s} is larger than a catalog service can be (16 MB encoded).", nameof(services));
-            }
+            writer.WriteService(service, endpoints);
         }
 
         return writer._buffer.AsSpan(0, writer._length).ToArray();
@@ -43,7 +40,7 @@ internal sealed class CatalogWriter : IDisposable
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
 
-    private bool TryWriteService(CatalogService service, IReadOnlyList<CatalogEndpoint> endpoints)
+    private void WriteService(CatalogService service, IReadOnlyList<CatalogEndpoint> endpoints)
     {
         var skipAt = _length;
         Reserve(CatalogFormat.SkipBytes);
@@ -101,16 +98,7 @@ internal sealed class CatalogWriter : IDisposable
             (previousRegion, previousRegionId, previousPrefix) = (endpoint.Region, endpoint.RegionId, prefix);
         }
 
-        var skip = _length - skipAt - CatalogFormat.SkipBytes;
-        if (skip > CatalogFormat.MaxSkip)
-        {
-            return false;
-        }
-
-        _buffer[skipAt] = (byte)skip;
-        _buffer[skipAt + 1] = (byte)(skip >> 8);
-        _buffer[skipAt + 2] = (byte)(skip >> 16);
-        return true;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(skipAt), _length - skipAt - CatalogFormat.SkipBytes);
     }
 
     private static byte InterfaceFlags(string? written) => written switch
