@@ -248,6 +248,11 @@ public sealed class TokenCache
                 }
             }
 
+            if (flight.Background)
+            {
+                CacheTelemetry.BackgroundRenewals.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+            }
+
             if (flight.Background && slot.Current is { } kept)
             {
                 CacheLog.BackgroundRefreshFailed(_logger, slot.KeyPrefix, ex.GetType().Name, new DateTimeOffset(kept.UsableUntilTicks, TimeSpan.Zero));
@@ -276,6 +281,11 @@ public sealed class TokenCache
             slot.Current = entry;
             slot.InFlight = null;
             slot.BackgroundRetryAtTicks = 0;
+        }
+
+        if (flight.Background)
+        {
+            CacheTelemetry.BackgroundRenewals.Add(1, new KeyValuePair<string, object?>("result", "succeeded"));
         }
 
         try
@@ -437,7 +447,10 @@ public sealed class TokenCache
             set => _inFlight = value;
         }
 
-        /// <summary>After a failed background refresh: no other before this (cache-clock ticks). Guarded by <c>lock (slot)</c>.</summary>
+        /// <summary>
+        /// After a failed background refresh: no other before this (cache-clock
+        /// ticks). Written under <c>lock (slot)</c>; read without it as a hint.
+        /// </summary>
         public long BackgroundRetryAtTicks { get; set; }
 
         /// <summary>Set once evicted; holders of this slot must look the key up again.</summary>

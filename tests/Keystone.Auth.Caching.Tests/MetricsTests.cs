@@ -17,19 +17,7 @@ public sealed class MetricsTests
     public async Task Hits_misses_invalidations_and_evictions_are_counted_and_tags_hold_no_secret()
     {
         var measurements = new ConcurrentQueue<Measurement>();
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "Keystone.Auth")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue(new(i.Name, v, tags.ToArray())));
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue(new(i.Name, v, tags.ToArray())));
-        listener.Start();
+        using var listener = Listen(measurements);
 
         var cacheLog = new CapturingLogger<TokenCache>();
         using var h = new CacheHarness();
@@ -76,6 +64,48 @@ public sealed class MetricsTests
             Assert.DoesNotContain(tagValues, t => t.Contains(secret, StringComparison.Ordinal) || (secret.Length == 64 && t.Contains(secret[..8], StringComparison.Ordinal)));
             Assert.DoesNotContain(cacheLog.Lines, l => l.Contains(secret, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task Background_renewals_are_counted_by_result()
+    {
+        var measurements = new ConcurrentQueue<Measurement>();
+        using var listener = Listen(measurements);
+        using var h = new CacheHarness(new TokenCacheOptions { RefreshJitter = TimeSpan.Zero, RefreshInBackground = true });
+        var auth = h.Auth();
+        var first = await auth.GetAccessAsync();
+        h.Server.Fault = n => n == 2 ? TokenServer.Error(System.Net.HttpStatusCode.ServiceUnavailable, "down") : null;
+
+        // Due: the first background renewal fails, the one 15 s later succeeds.
+        h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(299));
+        await auth.GetAccessAsync();
+        Assert.True(await Wait.UntilAsync(() => Sum(measurements, "keystone.auth.cache.background_renewals") == 1));
+        h.Time.Advance(TimeSpan.FromSeconds(15));
+        await auth.GetAccessAsync();
+        Assert.True(await Wait.UntilAsync(() => Sum(measurements, "keystone.auth.cache.background_renewals") == 2));
+
+        Assert.Equal(1, Sum(measurements, "keystone.auth.cache.background_renewals", ("result", "failed")));
+        Assert.Equal(1, Sum(measurements, "keystone.auth.cache.background_renewals", ("result", "succeeded")));
+        Assert.Equal(1, Sum(measurements, "keystone.auth.cache.misses")); // the cold start only: no caller waited for a renewal
+        Assert.Equal(3, h.Server.Posts);
+    }
+
+    private static MeterListener Listen(ConcurrentQueue<Measurement> measurements)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Keystone.Auth")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue(new(i.Name, v, tags.ToArray())));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue(new(i.Name, v, tags.ToArray())));
+        listener.Start();
+        return listener;
     }
 
     private static double Sum(IEnumerable<Measurement> measurements, string instrument, (string Key, string Value)? tag = null) =>

@@ -21,6 +21,9 @@ internal static class CacheTelemetry
     public static readonly Counter<long> Invalidations =
         Meter.CreateCounter<long>("keystone.auth.cache.invalidations", "{token}", "Rejected tokens reported to the cache, by result (removed, or already replaced).");
 
+    public static readonly Counter<long> BackgroundRenewals =
+        Meter.CreateCounter<long>("keystone.auth.cache.background_renewals", "{request}", "Token renewals made ahead of expiry in the background (RefreshInBackground), by result (succeeded, failed).");
+
     public static readonly Counter<long> Evictions =
         Meter.CreateCounter<long>("keystone.auth.cache.evictions", "{entry}", "Entries evicted to stay within MaxEntries, by reason.");
 }
