@@ -144,7 +144,10 @@ public sealed class TokenCache
 
     /// <summary>True while the token is more than keystoneauth's 120 s from its end.</summary>
     private bool IsUsable(Entry entry) =>
-        _systemClock ? Environment.TickCount64 < entry.UsableUntilTickCount : NowTicks() < entry.UsableUntilTicks;
+        _systemClock ? Environment.TickCount64 < entry.UsableUntilTickCount : NowTicks() < UsableUntil(entry.Access);
+
+    /// <summary>The last instant a token may be handed out: 120 s before its local expiry (UTC ticks).</summary>
+    private static long UsableUntil(AccessInfo access) => (access.LocalExpiresAt - TokenCacheOptions.MinimumRefreshMargin).UtcTicks;
 
     /// <summary>
     /// Starts the background request that replaces <paramref name="entry"/>,
@@ -255,7 +258,7 @@ public sealed class TokenCache
 
             if (flight.Background && slot.Current is { } kept)
             {
-                CacheLog.BackgroundRefreshFailed(_logger, slot.KeyPrefix, ex.GetType().Name, new DateTimeOffset(kept.UsableUntilTicks, TimeSpan.Zero));
+                CacheLog.BackgroundRefreshFailed(_logger, slot.KeyPrefix, ex.GetType().Name, new DateTimeOffset(UsableUntil(kept.Access), TimeSpan.Zero));
             }
 
             CacheLog.FetchFailed(_logger, slot.KeyPrefix, waiters);
@@ -267,15 +270,13 @@ public sealed class TokenCache
         }
 
         var refreshAt = RefreshAt(access, margin, jitter);
-        var usableUntil = (access.LocalExpiresAt - TokenCacheOptions.MinimumRefreshMargin).UtcTicks;
         var now = NowTicks();
         var tickCount = Environment.TickCount64;
         var entry = new Entry(
             access,
             refreshAt,
             tickCount + ((refreshAt - now) / TimeSpan.TicksPerMillisecond),
-            usableUntil,
-            tickCount + ((usableUntil - now) / TimeSpan.TicksPerMillisecond));
+            tickCount + ((UsableUntil(access) - now) / TimeSpan.TicksPerMillisecond));
         lock (slot)
         {
             slot.Current = entry;
@@ -460,9 +461,8 @@ public sealed class TokenCache
     /// <param name="Access">The token.</param>
     /// <param name="RefreshAtTicks">When to renew, UTC ticks of the cache's clock.</param>
     /// <param name="RefreshAtTickCount">The same instant on <see cref="Environment.TickCount64"/> (used with the system clock).</param>
-    /// <param name="UsableUntilTicks">The last instant the token may be handed out (120 s before its local expiry), UTC ticks.</param>
-    /// <param name="UsableUntilTickCount">The same instant on <see cref="Environment.TickCount64"/>.</param>
-    internal sealed record Entry(AccessInfo Access, long RefreshAtTicks, long RefreshAtTickCount, long UsableUntilTicks, long UsableUntilTickCount);
+    /// <param name="UsableUntilTickCount">On <see cref="Environment.TickCount64"/>, the last instant the token may be handed out (120 s before its local expiry; with the system clock).</param>
+    internal sealed record Entry(AccessInfo Access, long RefreshAtTicks, long RefreshAtTickCount, long UsableUntilTickCount);
 
     internal sealed class Flight(bool background = false)
     {

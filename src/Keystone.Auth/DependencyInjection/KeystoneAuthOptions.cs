@@ -57,14 +57,15 @@ public sealed class KeystoneAuthOptions
         var options = new KeystoneAuthOptions { RegionName = Get("OS_REGION_NAME") };
         if (Get("OS_INTERFACE") is { } text)
         {
-            if (!EndpointFilter.TryParseInterface(text, out var parsed))
-            {
-                throw new InvalidOptionsException(nameof(KeystoneAuthOptions), [$"OS_INTERFACE must be public, internal or admin, got '{text}'"]);
-            }
-
-            options.Interface = parsed;
+            options.Interface = ParseInterface("OS_INTERFACE", text);
         }
 
         return options;
     }
+
+    /// <summary>An interface setting (<paramref name="setting"/> names where it came from), or an error naming it.</summary>
+    internal static EndpointInterface ParseInterface(string setting, string text) =>
+        EndpointFilter.TryParseInterface(text, out var parsed)
+            ? parsed
+            : throw new InvalidOptionsException(nameof(KeystoneAuthOptions), [$"{setting} must be public, internal or admin, got '{text}'"]);
 }

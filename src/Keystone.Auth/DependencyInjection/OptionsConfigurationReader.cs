@@ -56,59 +56,38 @@ internal static class OptionsConfigurationReader
         o.RegionName = String(section, nameof(o.RegionName)) ?? o.RegionName;
         if (String(section, nameof(o.Interface)) is { } text)
         {
-            o.Interface = EndpointFilter.TryParseInterface(text, out var parsed)
-                ? parsed
-                : throw new InvalidOptionsException(nameof(KeystoneAuthOptions), [$"Interface must be public, internal or admin, got '{text}'"]);
+            o.Interface = KeystoneAuthOptions.ParseInterface(nameof(o.Interface), text);
         }
     }
+
+    private delegate bool TryParser<T>(string text, out T value);
 
     private static string? String(IConfiguration section, string key) => section[key] is { Length: > 0 } value ? value : null;
 
-    private static bool? Bool(IConfiguration section, string key, List<string> errors)
+    private static bool? Bool(IConfiguration section, string key, List<string> errors) =>
+        Parse<bool>(section, key, errors, bool.TryParse, "true or false");
+
+    private static int? Int(IConfiguration section, string key, List<string> errors) =>
+        Parse(section, key, errors, static (string text, out int value) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value), "an integer");
+
+    private static TimeSpan? Time(IConfiguration section, string key, List<string> errors) =>
+        Parse(section, key, errors, static (string text, out TimeSpan value) => TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value), "a time span such as 00:00:30");
+
+    /// <summary>The key's value parsed, null when absent; a value that does not parse is added to <paramref name="errors"/>.</summary>
+    private static T? Parse<T>(IConfiguration section, string key, List<string> errors, TryParser<T> tryParse, string expected)
+        where T : struct
     {
         if (String(section, key) is not { } text)
         {
             return null;
         }
 
-        if (bool.TryParse(text, out var value))
+        if (tryParse(text, out var value))
         {
             return value;
         }
 
-        errors.Add($"{key} must be true or false, got '{text}'");
-        return null;
-    }
-
-    private static int? Int(IConfiguration section, string key, List<string> errors)
-    {
-        if (String(section, key) is not { } text)
-        {
-            return null;
-        }
-
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{key} must be an integer, got '{text}'");
-        return null;
-    }
-
-    private static TimeSpan? Time(IConfiguration section, string key, List<string> errors)
-    {
-        if (String(section, key) is not { } text)
-        {
-            return null;
-        }
-
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{key} must be a time span such as 00:00:30, got '{text}'");
+        errors.Add($"{key} must be {expected}, got '{text}'");
         return null;
     }
 

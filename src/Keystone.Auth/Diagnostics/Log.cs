@@ -36,4 +36,13 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "TLS certificate validation is DISABLED for Keystone connections (Insecure = true); use only against test servers")]
     public static partial void InsecureTransport(ILogger logger);
+
+    [LoggerMessage(20, LogLevel.Information, "Loaded {Count} CA certificate(s) from {Path}")]
+    public static partial void CaBundleLoaded(ILogger logger, string path, int count);
+
+    [LoggerMessage(21, LogLevel.Warning, "Could not read the CA bundle {Path}; keeping the previous one if any")]
+    public static partial void CaBundleLoadFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Warning, "Rejected server certificate {Subject}: {Reason}")]
+    public static partial void CertificateRejected(ILogger logger, string subject, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Keystone.Auth.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Keystone.Auth.Http;
@@ -10,7 +11,7 @@ namespace Keystone.Auth.Http;
 /// <c>OS_CACERT</c> means to OpenStack clients), re-reading the bundle when
 /// the file changes so a renewed root CA needs no restart.
 /// </summary>
-internal sealed partial class CaBundleTrust
+internal sealed class CaBundleTrust
 {
     private readonly string _path;
     private readonly ILogger _logger;
@@ -27,14 +28,14 @@ internal sealed partial class CaBundleTrust
     {
         if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
         {
-            CertificateRejected(_logger, Subject(certificate), errors.ToString());
+            Log.CertificateRejected(_logger, Subject(certificate), errors.ToString());
             return false;
         }
 
         var roots = Current();
         if (roots.Count == 0)
         {
-            CertificateRejected(_logger, Subject(certificate), $"no usable CA certificate in {_path}");
+            Log.CertificateRejected(_logger, Subject(certificate), $"no usable CA certificate in {_path}");
             return false;
         }
 
@@ -67,7 +68,7 @@ internal sealed partial class CaBundleTrust
             }
 
             var status = string.Join(", ", custom.ChainStatus.Select(s => s.Status.ToString()));
-            CertificateRejected(_logger, leaf.Subject, $"does not chain to a CA in {_path} ({status})");
+            Log.CertificateRejected(_logger, leaf.Subject, $"does not chain to a CA in {_path} ({status})");
             return false;
         }
         finally
@@ -113,13 +114,13 @@ internal sealed partial class CaBundleTrust
             try
             {
                 certificates.ImportFromPemFile(_path);
-                CaBundleLoaded(_logger, _path, certificates.Count);
+                Log.CaBundleLoaded(_logger, _path, certificates.Count);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
             {
                 // Keep trusting the last good bundle rather than failing every
                 // connection while an operator rewrites the file.
-                CaBundleLoadFailed(_logger, _path, ex);
+                Log.CaBundleLoadFailed(_logger, _path, ex);
                 if (snapshot is not null)
                 {
                     _snapshot = snapshot with { Written = written, Length = length };
@@ -133,15 +134,6 @@ internal sealed partial class CaBundleTrust
     }
 
     private static string Subject(X509Certificate? certificate) => certificate?.Subject ?? "(no certificate)";
-
-    [LoggerMessage(20, LogLevel.Information, "Loaded {Count} CA certificate(s) from {Path}")]
-    private static partial void CaBundleLoaded(ILogger logger, string path, int count);
-
-    [LoggerMessage(21, LogLevel.Warning, "Could not read the CA bundle {Path}; keeping the previous one if any")]
-    private static partial void CaBundleLoadFailed(ILogger logger, string path, Exception exception);
-
-    [LoggerMessage(22, LogLevel.Warning, "Rejected server certificate {Subject}: {Reason}")]
-    private static partial void CertificateRejected(ILogger logger, string subject, string reason);
 
     private sealed record Snapshot(DateTime Written, long Length, X509Certificate2Collection Certificates);
 }
