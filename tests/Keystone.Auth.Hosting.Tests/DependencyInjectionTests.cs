@@ -56,19 +56,8 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Handler_from_DI_drops_a_rejected_token_and_resends_once()
     {
-        var tokens = new Queue<string>(["tok-old", "tok-new"]);
-        var transport = new CountingHandler(r =>
-        {
-            if (CountingHandler.IsTokenPost(r))
-            {
-                lock (tokens)
-                {
-                    return Fixtures.TokenResponse(tokens.Dequeue());
-                }
-            }
-
-            return r.Headers.GetValues("X-Auth-Token").Single() == "tok-old" ? Fixtures.Unauthorized() : new HttpResponseMessage(HttpStatusCode.OK);
-        });
+        var transport = new CountingHandler(Fixtures.Cloud(["tok-old", "tok-new"], r =>
+            r.Headers.GetValues("X-Auth-Token").Single() == "tok-old" ? Fixtures.Unauthorized() : new HttpResponseMessage(HttpStatusCode.OK)));
         using var provider = TestServices.Build(transport, services =>
         {
             services.AddKeystoneAuth(Configuration(Fixtures.KeystoneSection()).GetSection("Keystone")).AddTokenCaching();
@@ -104,7 +93,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Handler_keeps_a_BaseAddress_the_client_already_has()
     {
-        var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r) ? Fixtures.TokenResponse("tok-1") : new HttpResponseMessage(HttpStatusCode.OK));
+        var transport = new CountingHandler(Fixtures.CloudWithToken("tok-1"));
         using var provider = TestServices.Build(transport, services =>
         {
             services.AddKeystoneAuth(o => CopyDefaults(o)).AddTokenCaching();
@@ -122,7 +111,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Per_request_endpoint_filter_wins_over_the_handler_default()
     {
-        var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r) ? Fixtures.TokenResponse("tok-1") : new HttpResponseMessage(HttpStatusCode.OK));
+        var transport = new CountingHandler(Fixtures.CloudWithToken("tok-1"));
         using var provider = TestServices.Build(transport, services =>
         {
             services.AddKeystoneAuth(o => CopyDefaults(o));
@@ -140,7 +129,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task KeystoneSession_and_IAuthPlugin_are_resolvable()
     {
-        var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r) ? Fixtures.TokenResponse("tok-1") : new HttpResponseMessage(HttpStatusCode.OK));
+        var transport = new CountingHandler(Fixtures.CloudWithToken("tok-1"));
         using var provider = TestServices.Build(transport, services => services.AddKeystoneAuth(o => CopyDefaults(o)));
 
         var session = provider.GetRequiredService<KeystoneSession>();
@@ -158,9 +147,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Named_identities_live_side_by_side_with_their_own_tokens()
     {
-        var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r)
-            ? Fixtures.TokenResponse("tok-" + r.RequestUri!.Host, Fixtures.TokenBody($"https://{r.RequestUri.Host}:5001/v3"))
-            : new HttpResponseMessage(HttpStatusCode.OK));
+        var transport = new CountingHandler(Fixtures.CloudPerHost());
         using var provider = TestServices.Build(transport, services =>
         {
             services.AddKeystoneAuth("subcloud1", o => CopyDefaults(o, "https://10.1.0.2:5001/v3")).AddTokenCaching();
@@ -317,7 +304,7 @@ public sealed class DependencyInjectionTests
                 ["OS_CACERT"] = caFile,
                 ["OS_INSECURE"] = "true",
             };
-            var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r) ? Fixtures.TokenResponse("tok-1") : new HttpResponseMessage(HttpStatusCode.OK));
+            var transport = new CountingHandler(Fixtures.CloudWithToken("tok-1"));
             using var provider = TestServices.Build(transport, services =>
             {
                 services.AddKeystoneAuthFromEnvironment(getVariable: n => env.GetValueOrDefault(n)).AddTokenCaching();
@@ -352,9 +339,7 @@ public sealed class DependencyInjectionTests
     public async Task Factory_makes_thousands_of_run_time_identities_each_cached_under_its_own_id()
     {
         const int Subclouds = 300;
-        var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r)
-            ? Fixtures.TokenResponse("tok-" + r.RequestUri!.Host, Fixtures.TokenBody($"https://{r.RequestUri.Host}:5001/v3"))
-            : new HttpResponseMessage(HttpStatusCode.OK));
+        var transport = new CountingHandler(Fixtures.CloudPerHost());
         using var provider = TestServices.Build(transport, services => services.AddKeystoneAuthFactory().AddTokenCaching());
         var factory = provider.GetRequiredService<IKeystoneAuthFactory>();
 
@@ -386,7 +371,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task Without_caching_every_run_time_session_call_posts_a_token()
     {
-        var transport = new CountingHandler(r => CountingHandler.IsTokenPost(r) ? Fixtures.TokenResponse("tok-1") : new HttpResponseMessage(HttpStatusCode.OK));
+        var transport = new CountingHandler(Fixtures.CloudWithToken("tok-1"));
         using var provider = TestServices.Build(transport, services => services.AddKeystoneAuthFactory());
         var factory = provider.GetRequiredService<IKeystoneAuthFactory>();
         var options = new PasswordAuthOptions { AuthUrl = "https://10.10.10.2:5001/v3", UserId = "u-1", Password = Fixtures.Password };

@@ -10,12 +10,12 @@ internal static class Fixtures
     public const string Password = "pa55-Secret-Do-Not-Leak";
 
     /// <summary>A project-scoped token body whose identity endpoints point at <paramref name="identityUrl"/>.</summary>
-    public static string TokenBody(string identityUrl = "https://10.10.10.2:5001/v3", string expiresAt = "2099-01-01T00:00:00.000000Z") => $$$"""
+    public static string TokenBody(string identityUrl = "https://10.10.10.2:5001/v3") => $$$"""
     {"token":{
       "methods":["password"],
       "user":{"domain":{"id":"default","name":"Default"},"id":"u-1","name":"dcmanager"},
       "audit_ids":["aud-1"],
-      "expires_at":"{{{expiresAt}}}",
+      "expires_at":"2099-01-01T00:00:00.000000Z",
       "issued_at":"2025-01-01T00:00:00.000000Z",
       "project":{"domain":{"id":"default","name":"Default"},"id":"p-1","name":"services"},
       "roles":[{"id":"r-1","name":"admin"}],
@@ -68,6 +68,19 @@ internal static class Fixtures
             }
         };
     }
+
+    /// <summary>A fake cloud: every token POST gets <paramref name="token"/>, every other request 200.</summary>
+    public static Func<HttpRequestMessage, HttpResponseMessage> CloudWithToken(string token) =>
+        r => CountingHandler.IsTokenPost(r) ? TokenResponse(token) : new HttpResponseMessage(HttpStatusCode.OK);
+
+    /// <summary>
+    /// A fake cloud of many Keystones: a token POST to host H gets <c>tok-H</c> and a
+    /// catalog whose identity endpoints are on H; every other request 200.
+    /// </summary>
+    public static Func<HttpRequestMessage, HttpResponseMessage> CloudPerHost() =>
+        r => CountingHandler.IsTokenPost(r)
+            ? TokenResponse("tok-" + r.RequestUri!.Host, TokenBody($"https://{r.RequestUri.Host}:5001/v3"))
+            : new HttpResponseMessage(HttpStatusCode.OK);
 
     public static HttpResponseMessage Unauthorized() => new(HttpStatusCode.Unauthorized)
     {

@@ -240,28 +240,25 @@ public sealed class CatalogTests
     [Fact]
     public async Task Session_get_endpoint_uses_the_catalog()
     {
-        using var cloud = new FakeCloud();
-        using var http = new HttpClient(cloud);
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), http), http);
+        using var rig = new SessionRig(Via.Session);
+        var session = rig.Session;
 
         Assert.Equal(Fixtures.PlatformAdminUrl, await session.GetEndpointAsync(new EndpointFilter("platform", EndpointInterface.Admin, "subcloud1")));
         Assert.Equal("http://192.168.204.2:6385/v1i", await session.GetEndpointAsync(new EndpointFilter("platform", EndpointInterface.Internal)));
         await Assert.ThrowsAsync<EndpointNotFoundException>(() => session.GetEndpointAsync(new EndpointFilter("platform", EndpointInterface.Public)).AsTask());
-        Assert.Empty(cloud.ServiceCalls);
+        Assert.Empty(rig.Cloud.ServiceCalls);
     }
 
     [Fact]
     public async Task Session_get_endpoint_returns_the_override_with_placeholders_filled()
     {
-        using var cloud = new FakeCloud();
-        using var http = new HttpClient(cloud);
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), http), http, new KeystoneSessionOptions
+        using var rig = new SessionRig(Via.Session, new KeystoneSessionOptions
         {
             EndpointOverride = "https://10.10.10.2:6386/v1/%(project_id)s/users/%(user_id)s",
         });
 
         // The override wins even for a filter the catalog cannot satisfy.
-        var url = await session.GetEndpointAsync(new EndpointFilter("nothing-like-this"));
+        var url = await rig.Session.GetEndpointAsync(new EndpointFilter("nothing-like-this"));
 
         Assert.Equal("https://10.10.10.2:6386/v1/p-1/users/u-1", url);
     }
@@ -269,15 +266,14 @@ public sealed class CatalogTests
     [Fact]
     public async Task Session_get_endpoint_on_a_nocatalog_token_says_the_catalog_is_empty()
     {
-        using var cloud = new FakeCloud { TokenBody = _ => Fixtures.EditToken(t => t.Remove("catalog")) };
-        using var http = new HttpClient(cloud);
         var options = Fixtures.Options();
         options.IncludeCatalog = false;
-        using var session = new KeystoneSession(new PasswordAuth(options, http), http);
+        using var rig = new SessionRig(Via.Session, authOptions: options);
+        rig.Cloud.TokenBody = _ => Fixtures.EditToken(t => t.Remove("catalog"));
 
-        var ex = await Assert.ThrowsAsync<EndpointNotFoundException>(() => session.GetEndpointAsync(Fixtures.Platform).AsTask());
+        var ex = await Assert.ThrowsAsync<EndpointNotFoundException>(() => rig.Session.GetEndpointAsync(Fixtures.Platform).AsTask());
 
         Assert.True(ex.CatalogIsEmpty);
-        Assert.EndsWith("?nocatalog", Assert.Single(cloud.TokenPosts).Uri.AbsoluteUri, StringComparison.Ordinal);
+        Assert.EndsWith("?nocatalog", Assert.Single(rig.Cloud.TokenPosts).Uri.AbsoluteUri, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Keystone.Auth;
 using Keystone.Auth.Caching;
 using RichardSzalay.MockHttp;
 

@@ -224,16 +224,27 @@ public sealed class OptionsValidationTests
         Assert.Empty(options.Validate());
     }
 
-    [Fact]
-    public void Session_copies_its_options()
+    [Theory]
+    [InlineData(Via.Session)]
+    [InlineData(Via.Handler)]
+    public async Task Session_copies_its_options(Via via)
     {
-        var options = new KeystoneSessionOptions();
+        var options = new KeystoneSessionOptions { RaiseOnError = false };
         var copy = options.Clone();
+        using var rig = new SessionRig(via, options);
+        rig.Cloud.ThenService(HttpStatusCode.Forbidden);
         options.TokenRejectedStatusCodes.Add(HttpStatusCode.Forbidden);
         options.DefaultHeaders["User-Header"] = "distcloud";
 
+        using var response = await rig.GetAsync("/ihosts");
+
         Assert.DoesNotContain(HttpStatusCode.Forbidden, copy.TokenRejectedStatusCodes);
         Assert.Empty(copy.DefaultHeaders);
+
+        // The session (or handler) made before the edits sees neither: no header, no resend on 403.
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Assert.Single(rig.Cloud.ServiceCalls).Header("User-Header"));
+        Assert.Single(rig.Cloud.TokenPosts);
     }
 
     [Fact]

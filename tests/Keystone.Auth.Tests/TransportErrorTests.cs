@@ -36,6 +36,10 @@ public sealed class TransportErrorTests
         return options;
     }
 
+    /// <summary>A session whose token comes from a <see cref="FakeCloud"/> and whose service calls go out over real sockets.</summary>
+    private static SessionRig OverSockets(KeystoneSessionOptions? options = null, HttpMessageHandler? sockets = null) =>
+        new(Via.Session, options, services: sockets ?? new HttpClientHandler());
+
     [Fact]
     public async Task Connection_refused_on_the_token_post_is_a_connect_failure()
     {
@@ -53,12 +57,9 @@ public sealed class TransportErrorTests
     public async Task Connection_refused_on_a_service_call_is_a_connect_failure()
     {
         var url = new Uri($"http://127.0.0.1:{ClosedPort()}/v1/ihosts");
-        using var cloud = new FakeCloud();
-        using var authHttp = new HttpClient(cloud);
-        using var http = new HttpClient();
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), authHttp), http);
+        using var rig = OverSockets();
 
-        var ex = await Assert.ThrowsAsync<ConnectFailureException>(() => session.GetAsync(url.AbsoluteUri));
+        var ex = await Assert.ThrowsAsync<ConnectFailureException>(() => rig.Session.GetAsync(url.AbsoluteUri));
 
         Assert.Equal(url, ex.RequestUri);
         Assert.DoesNotContain("tok-1", ex.ToString(), StringComparison.Ordinal);
@@ -90,7 +91,7 @@ public sealed class TransportErrorTests
     [Fact]
     public async Task Connect_timeout_on_a_service_call_is_its_own_type()
     {
-        using var handler = new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromMilliseconds(200),
             ConnectCallback = async (_, ct) =>
@@ -99,12 +100,9 @@ public sealed class TransportErrorTests
                 throw new UnreachableException();
             },
         };
-        using var cloud = new FakeCloud();
-        using var authHttp = new HttpClient(cloud);
-        using var http = new HttpClient(handler);
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), authHttp), http, new KeystoneSessionOptions { Timeout = TimeSpan.FromSeconds(30) });
+        using var rig = OverSockets(new KeystoneSessionOptions { Timeout = TimeSpan.FromSeconds(30) }, handler);
 
-        await Assert.ThrowsAsync<ConnectTimeoutException>(() => session.GetAsync("http://127.0.0.1:9/v1/ihosts"));
+        await Assert.ThrowsAsync<ConnectTimeoutException>(() => rig.Session.GetAsync("http://127.0.0.1:9/v1/ihosts"));
     }
 
     [Fact]
@@ -124,12 +122,9 @@ public sealed class TransportErrorTests
     public async Task Session_timeout_against_a_silent_server_is_a_keystone_timeout()
     {
         await using var server = LoopbackServer.NeverAnswers();
-        using var cloud = new FakeCloud();
-        using var authHttp = new HttpClient(cloud);
-        using var http = new HttpClient();
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), authHttp), http, new KeystoneSessionOptions { Timeout = s_shortTimeout });
+        using var rig = OverSockets(new KeystoneSessionOptions { Timeout = s_shortTimeout });
 
-        var ex = await Assert.ThrowsAsync<KeystoneTimeoutException>(() => session.GetAsync(server.Url("/v1/ihosts").AbsoluteUri));
+        var ex = await Assert.ThrowsAsync<KeystoneTimeoutException>(() => rig.Session.GetAsync(server.Url("/v1/ihosts").AbsoluteUri));
 
         Assert.Equal(s_shortTimeout, ex.Timeout);
         Assert.Equal(server.Url("/v1/ihosts"), ex.RequestUri);
@@ -165,13 +160,10 @@ public sealed class TransportErrorTests
     public async Task Caller_cancellation_of_a_session_call_stays_an_operation_canceled_exception()
     {
         await using var server = LoopbackServer.NeverAnswers();
-        using var cloud = new FakeCloud();
-        using var authHttp = new HttpClient(cloud);
-        using var http = new HttpClient();
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), authHttp), http, new KeystoneSessionOptions { Timeout = TimeSpan.FromSeconds(30) });
+        using var rig = OverSockets(new KeystoneSessionOptions { Timeout = TimeSpan.FromSeconds(30) });
         using var cts = new CancellationTokenSource();
 
-        var call = session.GetAsync(server.Url("/v1/x").AbsoluteUri, cancellationToken: cts.Token);
+        var call = rig.Session.GetAsync(server.Url("/v1/x").AbsoluteUri, cancellationToken: cts.Token);
         await server.RequestReceived.WaitAsync(TimeSpan.FromSeconds(10));
         await cts.CancelAsync();
 
@@ -209,12 +201,9 @@ public sealed class TransportErrorTests
     public async Task Server_closing_mid_service_response_is_a_connection_error()
     {
         await using var server = LoopbackServer.ClosesMidResponse();
-        using var cloud = new FakeCloud();
-        using var authHttp = new HttpClient(cloud);
-        using var http = new HttpClient();
-        using var session = new KeystoneSession(new PasswordAuth(Fixtures.Options(), authHttp), http);
+        using var rig = OverSockets();
 
-        var ex = await Assert.ThrowsAsync<KeystoneConnectionException>(() => session.GetAsync(server.Url("/v1/ihosts").AbsoluteUri));
+        var ex = await Assert.ThrowsAsync<KeystoneConnectionException>(() => rig.Session.GetAsync(server.Url("/v1/ihosts").AbsoluteUri));
 
         Assert.IsType<KeystoneConnectionException>(ex);
     }

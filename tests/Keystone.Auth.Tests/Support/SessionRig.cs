@@ -21,9 +21,12 @@ internal sealed class SessionRig : IDisposable
     private readonly HttpClient? _handlerClient;
     private readonly KeystoneSession? _session;
 
-    public SessionRig(Via via, KeystoneSessionOptions? options = null, bool caching = false, PasswordAuthOptions? authOptions = null, EndpointFilter? handlerFilter = null)
+    /// <param name="services">
+    /// Where service calls go instead of <see cref="Cloud"/> (e.g. real sockets);
+    /// owned by the rig. Token POSTs still go to <see cref="Cloud"/>.
+    /// </param>
+    public SessionRig(Via via, KeystoneSessionOptions? options = null, bool caching = false, PasswordAuthOptions? authOptions = null, EndpointFilter? handlerFilter = null, HttpMessageHandler? services = null)
     {
-        Via = via;
         _authHttp = new HttpClient(Cloud, disposeHandler: false);
         IAuthPlugin auth = new PasswordAuth(authOptions ?? Fixtures.Options(), _authHttp);
         if (caching)
@@ -31,24 +34,19 @@ internal sealed class SessionRig : IDisposable
             auth = new CachingPasswordAuth(auth, new TokenCache());
         }
 
-        Auth = auth;
         if (via == Via.Session)
         {
-            _sessionHttp = new HttpClient(Cloud, disposeHandler: false);
+            _sessionHttp = services is null ? new HttpClient(Cloud, disposeHandler: false) : new HttpClient(services);
             _session = new KeystoneSession(auth, _sessionHttp, options);
         }
         else
         {
-            var handler = new KeystoneAuthHandler(auth, handlerFilter, options) { InnerHandler = Cloud };
+            var handler = new KeystoneAuthHandler(auth, handlerFilter, options) { InnerHandler = services ?? Cloud };
             _handlerClient = new HttpClient(handler) { BaseAddress = KeystoneAuthHandler.CatalogBaseAddress };
         }
     }
 
-    public Via Via { get; }
-
     public FakeCloud Cloud { get; } = new();
-
-    public IAuthPlugin Auth { get; }
 
     public KeystoneSession Session => _session ?? throw new InvalidOperationException("not a session rig");
 
