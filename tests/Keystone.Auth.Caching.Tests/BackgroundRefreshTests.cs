@@ -61,16 +61,15 @@ public sealed class BackgroundRefreshTests
     [Fact]
     public async Task A_failed_renewal_keeps_the_token_logs_a_warning_and_waits_15_s_before_trying_again()
     {
-        using var h = new CacheHarness();
         var logger = new CapturingLogger<TokenCache>();
-        var cache = new TokenCache(Options, h.Time, logger);
-        var auth = new CachingPasswordAuth(h.PasswordAuth(), cache);
+        using var h = new CacheHarness(Options, logger);
+        var auth = h.Auth();
         var first = await auth.GetAccessAsync();
         h.Server.Fault = n => n == 2 ? TokenServer.Error(HttpStatusCode.ServiceUnavailable, "down") : null;
         h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(299));
 
         Assert.Same(first, await auth.GetAccessAsync());
-        Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 2 && !Fetching(cache, auth)));
+        Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 2 && !h.Fetching(auth)));
 
         // Failed: the token stays in use, and 14 s later calls still do not retry.
         for (var i = 0; i < 20; i++)
@@ -80,7 +79,7 @@ public sealed class BackgroundRefreshTests
 
         h.Time.Advance(TimeSpan.FromSeconds(14));
         Assert.Same(first, await auth.GetAccessAsync());
-        Assert.False(Fetching(cache, auth));
+        Assert.False(h.Fetching(auth));
         Assert.Equal(2, h.Server.Posts);
         Assert.True(await Wait.UntilAsync(() => logger.Lines.Any(l => l.StartsWith("Warning Background token renewal", StringComparison.Ordinal) && l.Contains("(KeystoneHttpException)", StringComparison.Ordinal))));
         Assert.DoesNotContain(logger.Lines, l => l.Contains(first.Token, StringComparison.Ordinal) || l.Contains(CacheHarness.Password, StringComparison.Ordinal));
@@ -88,7 +87,7 @@ public sealed class BackgroundRefreshTests
         // 15 s after the failure the next call starts one more renewal, which works.
         h.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Same(first, await auth.GetAccessAsync());
-        Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 3 && !Fetching(cache, auth)));
+        Assert.True(await Wait.UntilAsync(() => h.Server.Posts == 3 && !h.Fetching(auth)));
         Assert.Equal("tok-3", (await auth.GetAccessAsync()).Token);
         Assert.Equal(3, h.Server.Posts);
     }
@@ -132,14 +131,5 @@ public sealed class BackgroundRefreshTests
         h.Time.SetUtcNow(first.LocalExpiresAt - TimeSpan.FromSeconds(secondsLeft));
         h.Server.HoldPosts();
         return (auth, first);
-    }
-
-    private static bool Fetching(TokenCache cache, CachingPasswordAuth auth)
-    {
-        var slot = cache.GetSlot(auth.GetCacheId());
-        lock (slot)
-        {
-            return slot.InFlight is not null;
-        }
     }
 }

@@ -105,6 +105,7 @@ public sealed class EvictionTests
         Assert.Same(await pending, await late);
         Assert.Equal(1, h.Server.PostsFor("slow"));
     }
+
     [Fact]
     public async Task A_caller_holding_an_evicted_slot_joins_the_live_slots_request_instead_of_starting_a_second()
     {

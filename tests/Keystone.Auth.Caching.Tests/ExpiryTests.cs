@@ -83,7 +83,7 @@ public sealed class ExpiryTests
 
         using var h = new CacheHarness();
         var identityError = Assert.Throws<InvalidOptionsException>(() =>
-            new CachingPasswordAuth(h.PasswordAuth(), h.Cache, new CachingPasswordAuthOptions { RefreshMargin = TimeSpan.FromSeconds(60) }));
+            h.Auth(cachingOptions: new CachingPasswordAuthOptions { RefreshMargin = TimeSpan.FromSeconds(60) }));
         Assert.Contains("RefreshMargin", identityError.Message, StringComparison.Ordinal);
 
         var jitterError = Assert.Throws<InvalidOptionsException>(() => new TokenCache(new TokenCacheOptions { RefreshJitter = TimeSpan.FromSeconds(-1) }));

@@ -20,9 +20,8 @@ public sealed class MetricsTests
         using var listener = Listen(measurements);
 
         var cacheLog = new CapturingLogger<TokenCache>();
-        using var h = new CacheHarness();
-        var cache = new TokenCache(new TokenCacheOptions { MaxEntries = 2, RefreshJitter = TimeSpan.Zero }, h.Time, cacheLog);
-        var a = new CachingPasswordAuth(h.PasswordAuth(CacheHarness.Identity("alice")), cache);
+        using var h = new CacheHarness(new TokenCacheOptions { MaxEntries = 2, RefreshJitter = TimeSpan.Zero }, cacheLog);
+        var a = h.Auth("alice");
 
         var tok1 = await a.GetAccessAsync();               // miss
         await a.GetAccessAsync();                          // hit
@@ -38,16 +37,16 @@ public sealed class MetricsTests
 
         // Over the bound of 2: one entry goes for capacity.
         h.Time.Advance(TimeSpan.FromSeconds(1));
-        var b = new CachingPasswordAuth(h.PasswordAuth(CacheHarness.Identity("bob")), cache);
+        var b = h.Auth("bob");
         await b.GetAccessAsync();
         h.Time.Advance(TimeSpan.FromSeconds(1));
-        var c = new CachingPasswordAuth(h.PasswordAuth(CacheHarness.Identity("carol")), cache);
+        var c = h.Auth("carol");
         await c.GetAccessAsync();
         Assert.Equal(1, Sum(measurements, "keystone.auth.cache.evictions", ("reason", "capacity")));
 
         // Everything expires; the next newcomer pushes out expired entries first.
         h.Time.Advance(TimeSpan.FromHours(2));
-        var d = new CachingPasswordAuth(h.PasswordAuth(CacheHarness.Identity("dave")), cache);
+        var d = h.Auth("dave");
         await d.GetAccessAsync();
         Assert.True(Sum(measurements, "keystone.auth.cache.evictions", ("reason", "expired")) >= 1);
         Assert.Equal(1, Sum(measurements, "keystone.auth.cache.evictions", ("reason", "capacity")));

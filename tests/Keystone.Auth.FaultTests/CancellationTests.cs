@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 
 namespace Keystone.Auth.FaultTests;
 
@@ -12,52 +13,32 @@ public sealed class CancellationTests : FaultTestBase
     [Fact]
     public async Task Cancelling_during_a_slow_service_call_throws_OperationCanceled_and_tears_down_the_request()
     {
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var abortedOnServer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Server.OnService(async ctx =>
-        {
-            arrived.TrySetResult();
-            await Server.HangAsync(ctx);
-            if (ctx.RequestAborted.IsCancellationRequested)
-            {
-                abortedOnServer.TrySetResult();
-            }
-        });
+        var (arrived, abortedOnServer) = HangUntilAborted(Server.OnService);
         using var client = new Harness(Server, session: new KeystoneSessionOptions { Timeout = TimeSpan.FromMinutes(5) });
         using var cts = new CancellationTokenSource();
 
         var call = client.Session.GetAsync("/slow", Harness.Compute, cts.Token);
-        await arrived.Task.WaitAsync(Guard);
+        await arrived.WaitAsync(Guard);
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Guard));
-        await abortedOnServer.Task.WaitAsync(Guard); // the connection was really dropped, not left running
+        await abortedOnServer.WaitAsync(Guard); // the connection was really dropped, not left running
         await AssertTokenKeptAsync(client);
     }
 
     [Fact]
     public async Task Cancelling_an_uncached_token_request_aborts_the_POST_and_caches_nothing()
     {
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var abortedOnServer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Server.OnToken(async ctx =>
-        {
-            arrived.TrySetResult();
-            await Server.HangAsync(ctx);
-            if (ctx.RequestAborted.IsCancellationRequested)
-            {
-                abortedOnServer.TrySetResult();
-            }
-        });
+        var (arrived, abortedOnServer) = HangUntilAborted(Server.OnToken);
         using var client = new Harness(Server);
         using var cts = new CancellationTokenSource();
 
         var call = client.PasswordAuth.GetAccessAsync(cts.Token).AsTask();
-        await arrived.Task.WaitAsync(Guard);
+        await arrived.WaitAsync(Guard);
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Guard));
-        await abortedOnServer.Task.WaitAsync(Guard);
+        await abortedOnServer.WaitAsync(Guard);
         await AssertNothingCachedAsync(client);
     }
 
@@ -132,5 +113,26 @@ public sealed class CancellationTests : FaultTestBase
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Guard));
         Assert.Equal(1, Server.ServiceCalls);
+    }
+
+    /// <summary>
+    /// Scripts (through <paramref name="script"/>: OnToken or OnService) a request that never
+    /// gets its answer. Arrived: the request reached the server. AbortedOnServer: the
+    /// client then tore the connection down (it was not left hanging).
+    /// </summary>
+    private (Task Arrived, Task AbortedOnServer) HangUntilAborted(Action<Func<HttpContext, Task>> script)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        script(async ctx =>
+        {
+            arrived.TrySetResult();
+            await Server.HangAsync(ctx);
+            if (ctx.RequestAborted.IsCancellationRequested)
+            {
+                aborted.TrySetResult();
+            }
+        });
+        return (arrived.Task, aborted.Task);
     }
 }

@@ -27,6 +27,7 @@ public sealed class FaultServer : IAsyncDisposable
     public const string Keystone401Body = """{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}""";
 
     private readonly WebApplication _app;
+    // Cancelled when the server stops; HangAsync and WaitAsync link to it so shutdown never hangs.
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _tokenScript = new();
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _serviceScript = new();
@@ -41,8 +42,6 @@ public sealed class FaultServer : IAsyncDisposable
 
     /// <summary>http://127.0.0.1:{port}/</summary>
     public Uri BaseUri { get; private set; } = null!;
-
-    public int Port => BaseUri.Port;
 
     /// <summary>The auth URL a client is configured with.</summary>
     public string AuthUrl => BaseUri + "v3";
@@ -76,9 +75,6 @@ public sealed class FaultServer : IAsyncDisposable
 
     /// <summary>Service calls the default behaviour rejected because their token was unknown, revoked or expired.</summary>
     public ConcurrentQueue<string?> RejectedServiceTokens { get; } = new();
-
-    /// <summary>Cancelled when the server stops; scripted waits link to it so shutdown never hangs.</summary>
-    public CancellationToken Stopping => _stopping.Token;
 
     public static Task<FaultServer> StartAsync() => StartAsync(0);
 
@@ -121,7 +117,7 @@ public sealed class FaultServer : IAsyncDisposable
     /// <summary>Keystone's timestamp format.</summary>
     public static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A project-scoped token body; <paramref name="edit"/> may change or drop any field.</summary>
+    /// <summary>A project-scoped token body; a test may change or drop any field before issuing it.</summary>
     public JsonObject TokenBody(DateTimeOffset issuedAt, DateTimeOffset expiresAt, JsonArray? catalog = null)
     {
         return new JsonObject

@@ -111,11 +111,13 @@ public sealed class RetryTests : FaultTestBase
     public async Task Connect_failure_is_ConnectFailureException_without_retries()
     {
         var port = FreePort();
-        using var client = new Harness(Server);
+        var wire = new CountingHandler();
+        using var client = new Harness(Server, handler: wire);
 
         var ex = await Assert.ThrowsAsync<ConnectFailureException>(() => client.Session.GetAsync($"http://127.0.0.1:{port}/svc/x").WaitAsync(Guard));
 
         Assert.Equal(new Uri($"http://127.0.0.1:{port}/svc/x"), ex.RequestUri);
+        Assert.Equal(2, wire.Sends); // the token POST and one connect attempt: nothing listens there, so no server can count it
         await AssertTokenKeptAsync(client);
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace Keystone.Auth.FaultTests;
 
@@ -165,7 +164,7 @@ public sealed class TokenFaultTests : FaultTestBase
     [MemberData(nameof(BadExpiries))]
     public async Task Bad_expiry_is_InvalidResponseException(string name, string? issuedAt, string expiresAt)
     {
-        Assert.NotNull(name);
+        _ = name; // the case's label in the test name; nothing to check
         var body = Server.TokenBody(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1));
         var token = (JsonObject)body["token"]!;
         token.Remove("issued_at");

@@ -101,9 +101,7 @@ public sealed class AuthVariantTests(KeystoneFixture fx)
     [Fact]
     public async Task Explicitly_unscoped_ignores_the_default_project()
     {
-        var options = fx.Alice();
-        options.ProjectName = null;
-        options.ProjectDomainName = null;
+        var options = fx.AliceWithoutScope();
         options.Unscoped = true;
 
         var access = await IssueAndUseAsync(options);
@@ -120,9 +118,7 @@ public sealed class AuthVariantTests(KeystoneFixture fx)
     [Fact]
     public async Task No_scope_gets_the_users_default_project()
     {
-        var options = fx.Alice();
-        options.ProjectName = null;
-        options.ProjectDomainName = null;
+        var options = fx.AliceWithoutScope();
 
         var access = await IssueAndUseAsync(options);
 

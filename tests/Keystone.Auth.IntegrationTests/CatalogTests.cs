@@ -55,9 +55,7 @@ public sealed class CatalogTests(KeystoneFixture fx)
     [Fact]
     public async Task Unscoped_token_has_no_catalog_so_lookup_says_the_catalog_is_empty()
     {
-        var options = fx.Alice();
-        options.ProjectName = null;
-        options.ProjectDomainName = null;
+        var options = fx.AliceWithoutScope();
         options.Unscoped = true;
         using var rig = new Rig(options);
 

@@ -64,14 +64,8 @@ public sealed class ConcurrencyTests(KeystoneFixture fx, ITestOutputHelper outpu
 
         var postsInLogBefore = fx.Server.CountLogLines(TokenPostLine);
         using var rig = new Rig(fx.Alice());
-        using (var warm = await rig.CallAsync())
-        {
-            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
-        }
-
-        var oldToken = (await rig.Session.GetAccessAsync()).Token;
+        var oldToken = (await rig.WarmUpAsync()).Token;
         var before = rig.Counter.Take();
-        Assert.Equal(1, before.TokenPosts);
 
         var failures = new ConcurrentQueue<string>();
         var completed = 0;

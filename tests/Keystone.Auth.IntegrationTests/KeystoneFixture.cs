@@ -51,11 +51,14 @@ public sealed class KeystoneFixture : IAsyncLifetime
         ProjectName = SeedData.BetaName, ProjectDomainName = "Default",
     };
 
-    public PasswordAuthOptions AdminUser() => new()
+    /// <summary>Alice with no scope in the request: Keystone then scopes to her default project (unless Unscoped is set).</summary>
+    public PasswordAuthOptions AliceWithoutScope()
     {
-        AuthUrl = AuthUrl, Username = "admin", UserDomainName = "Default", Password = AdminApi.AdminPassword,
-        ProjectName = "admin", ProjectDomainName = "Default",
-    };
+        var options = Alice();
+        options.ProjectName = null;
+        options.ProjectDomainName = null;
+        return options;
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -33,11 +33,16 @@ internal sealed class KeystoneServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public int Pid { get; private set; }
-
     public string AuthUrl => $"http://127.0.0.1:{Port}/v3";
 
     public string UwsgiLog => Path.Combine(Dir, "log", "uwsgi.log");
+
+    /// <summary>The admin user keystone-manage bootstrap made, scoped to the admin project.</summary>
+    public PasswordAuthOptions AdminUser() => new()
+    {
+        AuthUrl = AuthUrl, Username = "admin", UserDomainName = "Default", Password = AdminApi.AdminPassword,
+        ProjectName = "admin", ProjectDomainName = "Default",
+    };
 
     /// <summary>ensure.sh (install + setup when missing), then start.sh on a free port.</summary>
     public static async Task<KeystoneServer> StartNewAsync(string name)
@@ -62,18 +67,17 @@ internal sealed class KeystoneServer : IAsyncDisposable
         }
     }
 
-    /// <summary>start.sh DIR PORT|auto 2; records the port and master PID.</summary>
+    /// <summary>start.sh DIR PORT|auto 2 (it prints the master PID last); records the port.</summary>
     public async Task StartAsync(string port)
     {
         var stdout = await ScriptRunner.RunAsync("start.sh", s_scriptTimeout, Dir, port, Workers.ToString(CultureInfo.InvariantCulture));
         var lastLine = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        if (!int.TryParse(lastLine, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        if (!int.TryParse(lastLine, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
             throw new InvalidOperationException($"start.sh printed no PID (stdout: '{stdout}')");
         }
 
         _running = true;
-        Pid = pid;
         Port = int.Parse(File.ReadAllText(Path.Combine(Dir, "run", "port")).Trim(), CultureInfo.InvariantCulture);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Keystone.Auth.Caching;
 
 namespace Keystone.Auth.IntegrationTests;
@@ -30,6 +31,21 @@ internal sealed class Rig : IDisposable
     public CachingPasswordAuth Auth { get; }
 
     public KeystoneSession Session { get; }
+
+    /// <summary>
+    /// Makes the rig's first call (200), so that a token is cached by exactly one
+    /// token POST on the wire, and returns that token.
+    /// </summary>
+    public async Task<AccessInfo> WarmUpAsync()
+    {
+        using (var warm = await CallAsync())
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        Assert.Equal(1, Counter.TokenPosts);
+        return await Session.GetAccessAsync();
+    }
 
     /// <summary>An authenticated GET any valid token may make, through the catalog's identity endpoint.</summary>
     public Task<HttpResponseMessage> CallAsync(CancellationToken cancellationToken = default) =>

@@ -22,16 +22,9 @@ public sealed class ServerRestartTests(RestartableKeystoneFixture fx)
     public async Task Stopped_server_gives_a_connection_error_and_the_restarted_one_is_used_again()
     {
         var server = fx.Server;
-        var options = new PasswordAuthOptions
-        {
-            AuthUrl = server.AuthUrl, Username = "admin", UserDomainName = "Default", Password = AdminApi.AdminPassword,
-            ProjectName = "admin", ProjectDomainName = "Default",
-        };
+        var options = server.AdminUser();
         using var rig = new Rig(options, connectTimeout: s_connectTimeout);
-        using (var up = await rig.CallAsync())
-        {
-            Assert.Equal(HttpStatusCode.OK, up.StatusCode);
-        }
+        await rig.WarmUpAsync();
 
         var port = server.Port;
         await server.StopAsync();

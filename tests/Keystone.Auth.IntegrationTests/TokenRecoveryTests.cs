@@ -16,25 +16,10 @@ public sealed class TokenRecoveryTests(KeystoneFixture fx)
     public async Task Replacing_all_fernet_keys_is_recovered_with_one_401_one_POST_one_resend(string mode)
     {
         using var rig = new Rig(fx.Alice());
-        using (var warm = await rig.CallAsync())
-        {
-            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
-        }
-
-        var cached = await rig.Session.GetAccessAsync();
-        Assert.Equal(1, rig.Counter.TokenPosts);
+        var cached = await rig.WarmUpAsync();
 
         await fx.Server.InvalidateAllKeysAsync(mode);
-        // the server really rejects the cached token now
-        Assert.Equal(HttpStatusCode.NotFound, await fx.Admin.ValidateAsync(cached.Token));
-
-        var before = rig.Counter.Take();
-        using var response = await rig.CallAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        AssertOneRecovery(rig.Counter.EventsSince(before));
-        var fresh = await rig.Session.GetAccessAsync();
-        Assert.NotEqual(cached.Token, fresh.Token);
+        await AssertRecoveredAsync(rig, cached);
 
         // and the new token stays cached: the next calls make no POST
         var after = rig.Counter.Take();
@@ -52,25 +37,11 @@ public sealed class TokenRecoveryTests(KeystoneFixture fx)
     public async Task Revoked_token_is_recovered_with_one_401_one_POST_one_resend()
     {
         using var rig = new Rig(fx.Bob());
-        using (var warm = await rig.CallAsync())
-        {
-            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
-        }
-
-        var cached = await rig.Session.GetAccessAsync();
-        Assert.Equal(1, rig.Counter.TokenPosts);
+        var cached = await rig.WarmUpAsync();
 
         // DELETE /v3/auth/tokens with an admin token obtained separately
         await fx.Admin.RevokeAsync(cached.Token);
-        Assert.Equal(HttpStatusCode.NotFound, await fx.Admin.ValidateAsync(cached.Token));
-
-        var before = rig.Counter.Take();
-        using var response = await rig.CallAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        AssertOneRecovery(rig.Counter.EventsSince(before));
-        var fresh = await rig.Session.GetAccessAsync();
-        Assert.NotEqual(cached.Token, fresh.Token);
+        var fresh = await AssertRecoveredAsync(rig, cached);
         Assert.Equal(fx.Seed.BetaId, fresh.Project!.Id);
     }
 
@@ -78,17 +49,32 @@ public sealed class TokenRecoveryTests(KeystoneFixture fx)
     public async Task With_retry_switched_off_the_401_reaches_the_caller_and_no_POST_is_made()
     {
         using var rig = new Rig(fx.Alice(), sessionOptions: new KeystoneSessionOptions { RetryOnTokenRejected = false, RaiseOnError = false });
-        using (var warm = await rig.CallAsync())
-        {
-            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
-        }
-
-        await fx.Admin.RevokeAsync((await rig.Session.GetAccessAsync()).Token);
+        await fx.Admin.RevokeAsync((await rig.WarmUpAsync()).Token);
         var before = rig.Counter.Take();
         using var response = await rig.CallAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(["GET 401"], rig.Counter.EventsSince(before).Select(e => e.Short));
+    }
+
+    /// <summary>
+    /// The server rejects <paramref name="cached"/> now; the next call still gets 200,
+    /// through exactly one recovery on the wire. Returns the new cached token.
+    /// </summary>
+    private async Task<AccessInfo> AssertRecoveredAsync(Rig rig, AccessInfo cached)
+    {
+        Assert.Equal(HttpStatusCode.NotFound, await fx.Admin.ValidateAsync(cached.Token));
+
+        var before = rig.Counter.Take();
+        using (var response = await rig.CallAsync())
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        AssertOneRecovery(rig.Counter.EventsSince(before));
+        var fresh = await rig.Session.GetAccessAsync();
+        Assert.NotEqual(cached.Token, fresh.Token);
+        return fresh;
     }
 
     /// <summary>Exactly: GET with the old token -> 401, POST -> 201, GET with a new token -> 200.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keystone.Auth.Caching.Tests.TestSupport;
@@ -7,13 +8,13 @@ internal sealed class CacheHarness : IDisposable
 {
     public const string Password = "s3cret-Passw0rd!";
 
-    public CacheHarness(TokenCacheOptions? cacheOptions = null)
+    public CacheHarness(TokenCacheOptions? cacheOptions = null, ILogger<TokenCache>? cacheLog = null)
     {
         Server = new TokenServer(Time);
         Http = new HttpClient(Server, disposeHandler: false);
 
         // Jitter 0 by default so that expiry tests know the exact renewal instant.
-        Cache = new TokenCache(cacheOptions ?? new TokenCacheOptions { RefreshJitter = TimeSpan.Zero }, Time);
+        Cache = new TokenCache(cacheOptions ?? new TokenCacheOptions { RefreshJitter = TimeSpan.Zero }, Time, cacheLog);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
