@@ -49,8 +49,7 @@ DLL=$(dotnet msbuild "$PROJ" -nologo -p:Configuration=Release -getProperty:Targe
 trap '"$KS/stop.sh" "$DIR" || true' EXIT
 "$KS/start.sh" "$DIR" auto 2 >/dev/null
 # shellcheck disable=SC1091
-. "$DIR/openrc"   # OS_AUTH_URL (re-pointed to the chosen port), OS_USERNAME, OS_PASSWORD, ...
-export OS_AUTH_URL OS_USERNAME OS_PASSWORD OS_PROJECT_NAME OS_USER_DOMAIN_NAME OS_PROJECT_DOMAIN_NAME
+. "$DIR/openrc"   # exports OS_AUTH_URL (re-pointed to the chosen port), OS_USERNAME, OS_PASSWORD, ...
 log "Keystone at $OS_AUTH_URL"
 
 OUT="$DIR/loadtest.jsonl"

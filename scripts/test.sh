@@ -12,7 +12,6 @@
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 
 command -v dotnet >/dev/null || { echo "dotnet SDK not found on PATH (.NET 10 SDK required)" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -24,20 +24,9 @@ public class CacheHitBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var now = DateTimeOffset.UtcNow;
-        _handler = new InMemoryHandler(reuseResponse: true, n => (Tokens.FernetLike(0, n), Tokens.Json(0, now)));
+        _handler = new InMemoryHandler();
         _http = new HttpClient(_handler);
-        var password = new PasswordAuth(
-            new PasswordAuthOptions
-            {
-                AuthUrl = "https://10.0.0.1:5001/v3",
-                Username = "dcmanager",
-                UserDomainName = "Default",
-                Password = "bench-only",
-                ProjectName = "services",
-                ProjectDomainName = "Default",
-            },
-            _http);
+        var password = InMemoryHandler.CreatePasswordAuth(_http);
         _auth = new CachingPasswordAuth(password, new TokenCache());
         var warm = _auth.GetAccessAsync().AsTask().GetAwaiter().GetResult();
         _key = password.GetCacheId();

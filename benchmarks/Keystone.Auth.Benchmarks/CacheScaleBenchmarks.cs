@@ -121,34 +121,21 @@ public class CacheScaleBenchmarks
 }
 
 /// <summary>A <see cref="TokenCache"/> filled with N identities, and what that cost in managed memory.</summary>
-internal sealed class CacheFill
+internal sealed class CacheFill(CachingPasswordAuth[] auths, string[] keys, AccessInfo[] accesses, long accessBytes, long cacheBytes)
 {
-    private CacheFill(int count, TokenCache cache, CachingPasswordAuth[] auths, string[] keys, AccessInfo[] accesses, long accessBytes, long cacheBytes)
-    {
-        Count = count;
-        Cache = cache;
-        Auths = auths;
-        Keys = keys;
-        Accesses = accesses;
-        AccessBytes = accessBytes;
-        CacheBytes = cacheBytes;
-    }
+    public int Count => Keys.Length;
 
-    public int Count { get; }
+    public CachingPasswordAuth[] Auths { get; } = auths;
 
-    public TokenCache Cache { get; }
+    public string[] Keys { get; } = keys;
 
-    public CachingPasswordAuth[] Auths { get; }
-
-    public string[] Keys { get; }
-
-    public AccessInfo[] Accesses { get; }
+    public AccessInfo[] Accesses { get; } = accesses;
 
     /// <summary>Bytes of the tokens themselves (AccessInfo + catalog), all N.</summary>
-    public long AccessBytes { get; }
+    public long AccessBytes { get; } = accessBytes;
 
     /// <summary>Bytes the cache adds on top (slots, entries, dictionary, one CachingPasswordAuth + key per identity).</summary>
-    public long CacheBytes { get; }
+    public long CacheBytes { get; } = cacheBytes;
 
     public static CacheFill Create(int count)
     {
@@ -183,7 +170,7 @@ internal sealed class CacheFill
         }
 
         GC.KeepAlive(accesses);
-        return new CacheFill(count, cache, auths, keys, accesses, afterAccess - before, afterCache - afterAccess);
+        return new CacheFill(auths, keys, accesses, afterAccess - before, afterCache - afterAccess);
     }
 
     /// <summary>Bytes of N catalogs alone: N tokens built with a catalog, minus N built without.</summary>
@@ -216,7 +203,8 @@ internal sealed class CacheFill
         $"{Count} identities: tokens+catalogs {AccessBytes / Count:N0} B/entry, cache overhead {CacheBytes / Count:N0} B/entry, " +
         $"total {(AccessBytes + CacheBytes) / Count:N0} B/entry = {(AccessBytes + CacheBytes) / 1024.0 / 1024.0:N1} MB";
 
-    private static long Measure()
+    /// <summary>Managed heap bytes in use after a full, finalized collection.</summary>
+    internal static long Measure()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();

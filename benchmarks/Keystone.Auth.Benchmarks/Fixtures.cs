@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Keystone.Auth;
 
 namespace Keystone.Auth.Benchmarks;
 
@@ -99,46 +98,52 @@ internal static class Tokens
 }
 
 /// <summary>
-/// Answers every request in memory: a token response for POST .../auth/tokens,
-/// else 200 with an empty body, either the same response object every time
-/// (no allocation: isolates the client's own cost) or a new minimal one.
+/// Answers every request in memory: a token response for POST .../auth/tokens
+/// (counted, so a benchmark can check it measured hits only), else the same
+/// 200 response object every time (no allocation: isolates the client's own cost).
 /// </summary>
 internal sealed class InMemoryHandler : HttpMessageHandler
 {
-    private readonly HttpResponseMessage _cached = new(HttpStatusCode.OK);
-    private readonly Task<HttpResponseMessage> _cachedTask;
-    private readonly bool _reuse;
-    private readonly Func<int, (string Token, string Json)>? _tokens;
+    private readonly HttpResponseMessage _ok = new(HttpStatusCode.OK);
+    private readonly Task<HttpResponseMessage> _okTask;
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
     private int _tokenPosts;
 
-    public InMemoryHandler(bool reuseResponse, Func<int, (string Token, string Json)>? tokens = null)
-    {
-        _reuse = reuseResponse;
-        _tokens = tokens;
-        _cachedTask = Task.FromResult(_cached);
-    }
+    public InMemoryHandler() => _okTask = Task.FromResult(_ok);
 
     public int TokenPosts => Volatile.Read(ref _tokenPosts);
 
+    /// <summary>The identity the HTTP benchmarks authenticate as: a <see cref="PasswordAuth"/> whose token POSTs this handler answers.</summary>
+    public static PasswordAuth CreatePasswordAuth(HttpClient http) => new(
+        new PasswordAuthOptions
+        {
+            AuthUrl = "https://10.0.0.1:5001/v3",
+            Username = "dcmanager",
+            UserDomainName = "Default",
+            Password = "bench-only",
+            ProjectName = "services",
+            ProjectDomainName = "Default",
+        },
+        http);
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Method == HttpMethod.Post && _tokens is not null
-            && request.RequestUri!.AbsolutePath.EndsWith("/auth/tokens", StringComparison.Ordinal))
+        if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/auth/tokens", StringComparison.Ordinal))
         {
-            var (token, json) = _tokens(Interlocked.Increment(ref _tokenPosts));
-            var r = new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-            r.Headers.TryAddWithoutValidation("X-Subject-Token", token);
+            var n = Interlocked.Increment(ref _tokenPosts);
+            var r = new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent(Tokens.Json(0, _now), Encoding.UTF8, "application/json") };
+            r.Headers.TryAddWithoutValidation("X-Subject-Token", Tokens.FernetLike(0, n));
             return Task.FromResult(r);
         }
 
-        return _reuse ? _cachedTask : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
+        return _okTask;
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _cached.Dispose();
+            _ok.Dispose();
         }
 
         base.Dispose(disposing);

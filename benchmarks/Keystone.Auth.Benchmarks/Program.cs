@@ -51,10 +51,7 @@ static (long Parsed, long Used, long Encoded) ParsedBytesPerToken(int n)
     var now = DateTimeOffset.UtcNow;
     var bodies = Enumerable.Range(0, n).Select(i => (Token: Tokens.FernetLike(i), Json: Tokens.Json(i, now))).ToArray();
     var parsed = new AccessInfo[n];
-    GC.Collect();
-    GC.WaitForPendingFinalizers();
-    GC.Collect();
-    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var before = CacheFill.Measure();
     for (var i = 0; i < n; i++)
     {
         parsed[i] = AccessInfo.FromTokenResponse(bodies[i].Token, bodies[i].Json, now);

@@ -29,21 +29,9 @@ public class SessionSendBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var now = DateTimeOffset.UtcNow;
-        _handler = new InMemoryHandler(reuseResponse: true, n => (Tokens.FernetLike(0, n), Tokens.Json(0, now)));
+        _handler = new InMemoryHandler();
         _http = new HttpClient(_handler, disposeHandler: false);
-        var password = new PasswordAuth(
-            new PasswordAuthOptions
-            {
-                AuthUrl = "https://10.0.0.1:5001/v3",
-                Username = "dcmanager",
-                UserDomainName = "Default",
-                Password = "bench-only",
-                ProjectName = "services",
-                ProjectDomainName = "Default",
-            },
-            _http);
-        var auth = new CachingPasswordAuth(password, new TokenCache());
+        var auth = new CachingPasswordAuth(InMemoryHandler.CreatePasswordAuth(_http), new TokenCache());
         _session = new KeystoneSession(auth, _http);
         _token = _session.GetAccessAsync().AsTask().GetAwaiter().GetResult().Token;
         _handlerClient = new HttpClient(new KeystoneAuthHandler(auth, s_filter) { InnerHandler = _handler }, disposeHandler: false)

@@ -221,7 +221,7 @@ namespace Keystone.Auth.LoadTest
             var libSamples = new List<Sample>();
             var rawSamples = new List<Sample>();
             double libElapsed = 0, rawElapsed = 0;
-            long? libPosts = 0;
+            long libPosts = 0;
             for (var round = 0; round < 2; round++)
             {
                 _errors.Clear();

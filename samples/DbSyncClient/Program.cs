@@ -14,6 +14,7 @@ using DbSyncClient;
 using Keystone.Auth;
 using Keystone.Auth.Samples;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 var interfaceName = Arg("--interface") ?? Environment.GetEnvironmentVariable("OS_INTERFACE") ?? "internal";
 var region = Arg("--region") ?? Environment.GetEnvironmentVariable("OS_REGION_NAME");
@@ -37,9 +38,9 @@ await using var provider = services.BuildServiceProvider();
 
 try
 {
-    provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+    provider.GetRequiredService<IStartupValidator>().Validate();
 }
-catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or InvalidOptionsException)
+catch (Exception ex) when (ex is OptionsValidationException or InvalidOptionsException)
 {
     Console.Error.WriteLine("Incomplete OS_* environment (source an openrc first): " + ex.Message);
     return 2;
@@ -76,8 +77,9 @@ if (fallback != "never")
     }
 }
 
-var sessionOptions = new KeystoneSessionOptions { EndpointOverride = overrideUrl };
-sessionOptions.DefaultHeaders["User-Agent"] = "dcdbsync/1.0 (Keystone.Auth sample)";
+// The configured session settings (User-Agent above), plus the override.
+var sessionOptions = provider.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(Options.DefaultName).Session.Clone();
+sessionOptions.EndpointOverride = overrideUrl;
 using var session = factory.CreateSession(string.Empty, sessionOptions);
 var client = new DbSyncIdentityClient(session, dbsync, overrideUrl is not null);
 

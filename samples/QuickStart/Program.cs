@@ -11,7 +11,7 @@ using System.Diagnostics;
 using System.Net;
 using Keystone.Auth;
 using Keystone.Auth.Caching;
-using QuickStart;
+using Keystone.Auth.Samples;
 
 const string Path = "/auth/projects"; // any token may call it: the projects the user has a role on
 var identity = new EndpointFilter("identity", EndpointInterface.Public);
@@ -30,8 +30,8 @@ if (PasswordAuthOptionsValidator.Check(options) is { Count: > 0 } problems)
 }
 
 // The counter sits just above the sockets: what it sees is what went on the wire.
-var counter = new RequestCounter(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) });
-using var http = new HttpClient(counter);
+var counter = new WireCounter(trace: true);
+using var http = new HttpClient(counter.CreateHandler(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }));
 var auth = new CachingPasswordAuth(new PasswordAuth(options, http), TokenCache.Shared);
 using var session = new KeystoneSession(auth, http);
 
@@ -82,9 +82,13 @@ try
     }
     else
     {
-        var script = FindScript("scripts/keystone/invalidate-all-keys.sh");
+        var script = KeystoneScripts.Find(KeystoneScripts.InvalidateAllKeys);
         Console.WriteLine($"   running {script} {keystoneDir}");
-        await RunAsync(script, keystoneDir);
+        foreach (var line in (await KeystoneScripts.RunAsync(script, keystoneDir)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Console.WriteLine("     " + line);
+        }
+
         var old = access.TokenFingerprint;
         mark = Mark();
         status = await CallAsync();
@@ -111,7 +115,7 @@ if (failures.Count > 0)
     return 1;
 }
 
-Console.WriteLine($"QuickStart OK: {counter.TokenPosts} token POSTs for {counter.Requests - counter.TokenPosts} authenticated calls.");
+Console.WriteLine($"QuickStart OK: {counter.TokenPosts} token POSTs for {counter.Calls} authenticated calls.");
 return 0;
 
 async Task<HttpStatusCode> CallAsync()
@@ -152,47 +156,6 @@ static void Heading(string text)
 {
     Console.WriteLine();
     Console.WriteLine(text);
-}
-
-static string FindScript(string relative)
-{
-    if (Environment.GetEnvironmentVariable("KEYSTONE_SCRIPTS_ROOT") is { Length: > 0 } root)
-    {
-        return System.IO.Path.Combine(root, relative);
-    }
-
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-    }
-
-    throw new FileNotFoundException($"{relative} not found above {Directory.GetCurrentDirectory()}; set KEYSTONE_SCRIPTS_ROOT to the repository root");
-}
-
-static async Task RunAsync(string script, string argument)
-{
-    var start = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false };
-    start.ArgumentList.Add(script);
-    start.ArgumentList.Add(argument);
-    using var process = Process.Start(start)!;
-    var stderr = await process.StandardError.ReadToEndAsync();
-    await process.WaitForExitAsync();
-    foreach (var line in stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-    {
-        Console.WriteLine("     " + line);
-    }
-
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{script} failed with exit code {process.ExitCode}");
-    }
 }
 
 internal readonly record struct Mark(int TokenPosts, int Unauthorized, int Requests, int Trace);

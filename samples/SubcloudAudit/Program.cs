@@ -81,7 +81,9 @@ try
     {
         if (cycle == cycles && cycles > 1 && keystoneDir is not null)
         {
-            InvalidateAllKeys(keystoneDir);
+            var script = KeystoneScripts.Find(KeystoneScripts.InvalidateAllKeys);
+            Console.WriteLine($"replacing every fernet key of {keystoneDir}: all cached tokens are now dead");
+            await KeystoneScripts.RunAsync(script, keystoneDir);
         }
 
         var done = 0;
@@ -142,34 +144,6 @@ void Draw(int cycle, int done)
     {
         Console.WriteLine();
     }
-}
-
-static void InvalidateAllKeys(string dir)
-{
-    var script = FindUp(Path.Combine("scripts", "keystone", "invalidate-all-keys.sh"))
-        ?? throw new InvalidOperationException("scripts/keystone/invalidate-all-keys.sh not found above the current directory");
-    Console.WriteLine($"replacing every fernet key of {dir}: all cached tokens are now dead");
-    using var process = Process.Start(new ProcessStartInfo(script, [dir]) { RedirectStandardError = true })!;
-    var stderr = process.StandardError.ReadToEnd();
-    process.WaitForExit();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException("invalidate-all-keys.sh failed: " + stderr);
-    }
-}
-
-static string? FindUp(string relative)
-{
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, relative);
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-    }
-
-    return null;
 }
 
 string? Arg(string name)
