@@ -96,6 +96,11 @@ caching = false
 
 [identity]
 password_hash_rounds = $HASH_ROUNDS
+
+[auth]
+# Keystone's default list plus totp, so that tests can sign in with a TOTP
+# credential and exercise multi-factor rules and auth receipts.
+methods = external,password,token,oauth1,mapped,application_credential,totp
 CONF
 
 KM() {
