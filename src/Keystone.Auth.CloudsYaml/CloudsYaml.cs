@@ -34,6 +34,11 @@ public static class CloudsYaml
         var cloudsPath = cloudsCandidates.FirstOrDefault(File.Exists)
             ?? throw YamlTree.Fail(CloudsFile, $"no clouds.yaml found; looked for {string.Join(", ", cloudsCandidates)}");
         var root = YamlTree.Read(cloudsPath, CloudsFile);
+        if (root is not null)
+        {
+            // Checked before the merge, which would otherwise let secure.yaml replace it silently.
+            RequireMap(root, CloudsFile, "the document");
+        }
 
         var securePath = Candidates(Get("OS_CLIENT_SECURE_FILE"), directories, "secure").FirstOrDefault(File.Exists);
         if (securePath is not null && YamlTree.Read(securePath, SecureFile) is { } secure)
@@ -106,7 +111,6 @@ public static class CloudsYaml
             throw YamlTree.Fail(CloudsFile, $"{path}: the file is empty (no 'clouds' section)");
         }
 
-        RequireMap(root, CloudsFile, "the document");
         if (!root.Map!.TryGetValue("clouds", out var clouds) || clouds.Scalar is null && clouds.Map is null && clouds.List is null)
         {
             throw YamlTree.Fail(CloudsFile, $"{path}: no 'clouds' section");

@@ -77,6 +77,17 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
+    public void ABadCloudsYamlIsNotHiddenBySecureYaml()
+    {
+        var path = _files.Write(_files.Current, "clouds.yaml", "- a\n");
+        _files.Write(_files.Current, "secure.yaml", "clouds: {c: {}}");
+
+        var error = Assert.Throws<InvalidOptionsException>(() => _files.Load("c"));
+
+        Assert.Equal([$"{path}, line 1, column 1: the document must be a map of names to values"], error.Failures);
+    }
+
+    [Fact]
     public void AliasBombsAreRefusedNotExpanded()
     {
         // Each level doubles the nodes: 2^20 leaves from a few lines.
