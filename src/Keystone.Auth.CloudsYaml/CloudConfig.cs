@@ -48,25 +48,25 @@ public sealed class CloudConfig
     public IReadOnlyDictionary<string, string> Auth { get; }
 
     /// <summary><c>region_name</c> (<c>OS_REGION_NAME</c>); the first of <c>regions</c> when only that is given.</summary>
-    public string? RegionName { get; init; }
+    public string? RegionName { get; internal init; }
 
     /// <summary><c>interface</c> (<c>OS_INTERFACE</c>): <c>public</c>, <c>internal</c> or <c>admin</c>, as written.</summary>
-    public string? Interface { get; init; }
+    public string? Interface { get; internal init; }
 
     /// <summary><c>cacert</c> (<c>OS_CACERT</c>): PEM file of the CA certificates to trust.</summary>
-    public string? CaCertificatesPath { get; init; }
+    public string? CaCertificatesPath { get; internal init; }
 
     /// <summary>
     /// <c>verify</c>: whether server certificates are checked (default true).
     /// <c>insecure: true</c> or <c>OS_INSECURE=true</c> turn it off.
     /// </summary>
-    public bool Verify { get; init; } = true;
+    public bool Verify { get; internal init; } = true;
 
     /// <summary><c>cert</c> (<c>OS_CERT</c>): PEM file of the client certificate.</summary>
-    public string? ClientCertificatePath { get; init; }
+    public string? ClientCertificatePath { get; internal init; }
 
     /// <summary><c>key</c> (<c>OS_KEY</c>): PEM file of the client certificate's private key.</summary>
-    public string? ClientKeyPath { get; init; }
+    public string? ClientKeyPath { get; internal init; }
 
     /// <summary>
     /// Describes the cloud; the value of every auth key that names a secret
