@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scripts/pack-check.sh — pack the two NuGet packages and prove they are usable.
+# scripts/pack-check.sh — pack the NuGet packages and prove they are usable.
 #
-# 1. `dotnet pack` Keystone.Auth and Keystone.Auth.Caching (Release) into a
+# 1. `dotnet pack` Keystone.Auth, Keystone.Auth.Caching and
+#    Keystone.Auth.CloudsYaml (Release) into a
 #    temporary folder;
 # 2. check each .nupkg: PACKAGE.md readme, Apache-2.0 license expression,
 #    description, tags, dependencies, lib/net8.0 + lib/net10.0 with XML docs,
@@ -27,9 +28,12 @@ err() { echo "pack-check: FAIL: $*" >&2; fail=1; }
 ok() { echo "pack-check: ok: $*"; }
 
 echo "== pack"
-# One build (Caching builds Auth too), then two packs without rebuilding.
-dotnet build src/Keystone.Auth.Caching/Keystone.Auth.Caching.csproj -c Release -p:ContinuousIntegrationBuild=true --nologo -v quiet
-for p in Keystone.Auth Keystone.Auth.Caching; do
+PACKAGES=(Keystone.Auth Keystone.Auth.Caching Keystone.Auth.CloudsYaml)
+# Two builds (each builds Auth too), then the packs without rebuilding.
+for p in Keystone.Auth.Caching Keystone.Auth.CloudsYaml; do
+  dotnet build "src/$p/$p.csproj" -c Release -p:ContinuousIntegrationBuild=true --nologo -v quiet
+done
+for p in "${PACKAGES[@]}"; do
   dotnet pack "src/$p/$p.csproj" -c Release --no-build -o "$FEED" -p:ContinuousIntegrationBuild=true --nologo -v quiet
 done
 
@@ -39,7 +43,7 @@ VERSION=${VERSION%%$'\n'*}
 echo "version $VERSION"
 
 echo "== package contents"
-for p in Keystone.Auth Keystone.Auth.Caching; do
+for p in "${PACKAGES[@]}"; do
   pkg="$FEED/$p.$VERSION.nupkg"
   sym="$FEED/$p.$VERSION.snupkg"
   [ -f "$pkg" ] || { err "$pkg missing"; continue; }
@@ -70,6 +74,11 @@ grep -q "id=\"Keystone.Auth\" version=\"$VERSION\"" <<<"$caching_nuspec" \
   && ok "Keystone.Auth.Caching depends on Keystone.Auth $VERSION" || err "Keystone.Auth.Caching does not depend on Keystone.Auth $VERSION"
 grep -q 'id="Microsoft.Extensions.Http"' <<<"$auth_nuspec" \
   && ok "Keystone.Auth depends on Microsoft.Extensions.Http" || err "Keystone.Auth does not depend on Microsoft.Extensions.Http"
+! grep -q 'id="YamlDotNet"' <<<"$auth_nuspec" \
+  && ok "Keystone.Auth does not depend on YamlDotNet" || err "Keystone.Auth depends on YamlDotNet"
+yaml_nuspec=$(unzip -p "$FEED/Keystone.Auth.CloudsYaml.$VERSION.nupkg" Keystone.Auth.CloudsYaml.nuspec)
+grep -q "id=\"Keystone.Auth\" version=\"$VERSION\"" <<<"$yaml_nuspec" && grep -q 'id="YamlDotNet"' <<<"$yaml_nuspec" \
+  && ok "Keystone.Auth.CloudsYaml depends on Keystone.Auth $VERSION and YamlDotNet" || err "Keystone.Auth.CloudsYaml dependencies are wrong"
 
 echo "== consumer built against the packed packages"
 APP="$TMP/consumer"
@@ -95,6 +104,7 @@ cat > "$APP/Consumer.csproj" <<PROJ
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Keystone.Auth.Caching" Version="$VERSION" />
+    <PackageReference Include="Keystone.Auth.CloudsYaml" Version="$VERSION" />
     <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="${DI_VERSION:-8.0.1}" />
   </ItemGroup>
 </Project>
@@ -102,6 +112,7 @@ PROJ
 cat > "$APP/Program.cs" <<'CS'
 using Keystone.Auth;
 using Keystone.Auth.Caching;
+using Keystone.Auth.CloudsYaml;
 using Microsoft.Extensions.DependencyInjection;
 
 var options = new PasswordAuthOptions
@@ -119,13 +130,20 @@ services.AddKeystoneAuth(o => { o.AuthUrl = options.AuthUrl; o.UserId = "u-1"; o
 using var provider = services.BuildServiceProvider();
 var plugin = provider.GetRequiredService<IAuthPlugin>();
 
-if (options.ToString().Contains(options.Password!, StringComparison.Ordinal) || plugin is not CachingPasswordAuth)
+var folder = Directory.CreateTempSubdirectory("consumer-clouds-").FullName;
+File.WriteAllText(Path.Combine(folder, "clouds.yaml"),
+    "clouds:\n  sub1:\n    auth:\n      auth_url: https://10.10.10.2:5001/v3\n      user_id: u-1\n      password: not-a-real-password\n");
+var cloud = CloudsYaml.Load("sub1", new CloudsYamlOptions { SearchDirectories = [folder], GetEnvironmentVariable = _ => null });
+Directory.Delete(folder, recursive: true);
+
+if (options.ToString().Contains(options.Password!, StringComparison.Ordinal) || plugin is not CachingPasswordAuth
+    || cloud.ToPasswordAuthOptions().UserId != "u-1" || cloud.ToString().Contains("not-a-real-password", StringComparison.Ordinal))
 {
     Console.WriteLine("consumer: unexpected result");
     return 1;
 }
 
-Console.WriteLine($"consumer: {auth.GetType().Name} over {cache.MaxEntries} entries; DI gives {plugin.GetType().Name}");
+Console.WriteLine($"consumer: {auth.GetType().Name} over {cache.MaxEntries} entries; DI gives {plugin.GetType().Name}; clouds.yaml gives {cloud.Name}");
 return 0;
 CS
 GLOBAL=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
