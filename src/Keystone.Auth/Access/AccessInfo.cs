@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Keystone.Auth.Access;
 
 namespace Keystone.Auth;
 
@@ -9,15 +11,33 @@ namespace Keystone.Auth;
 /// </summary>
 /// <remarks>
 /// <see cref="ToString"/> and the debugger display show a fingerprint of the
-/// token, never the token.
+/// token, never the token. System.Text.Json (reflection or a source-generated
+/// context, any options) writes the non-secret facts and the token fingerprint,
+/// never the token, and refuses to read an <see cref="AccessInfo"/>.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
+[JsonConverter(typeof(AccessInfoJsonConverter))]
 public sealed class AccessInfo
 {
+    private readonly string _token = null!;
     private string? _fingerprint;
 
-    /// <summary>The token to send as <c>X-Auth-Token</c>.</summary>
-    public required string Token { get; init; }
+    /// <summary>
+    /// The token to send as <c>X-Auth-Token</c>: visible ASCII only (0x21–0x7E),
+    /// at most 8192 chars. Not serialized by System.Text.Json and hidden from the debugger.
+    /// </summary>
+    /// <exception cref="InvalidResponseException">
+    /// Set to a value that is not a valid header value (CR, LF, NUL, space,
+    /// non-ASCII, empty or too long): such a value could inject headers or fail
+    /// every request, so no <see cref="AccessInfo"/> is ever made with it.
+    /// </exception>
+    [JsonIgnore]
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public required string Token
+    {
+        get => _token;
+        init => _token = Access.TokenValue.Check(value);
+    }
 
     /// <summary>When Keystone says the token expires (<c>expires_at</c>), in Keystone's clock.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
@@ -39,10 +59,16 @@ public sealed class AccessInfo
     /// neither uses the token past its life nor throws it away early. Otherwise
     /// <see cref="ExpiresAt"/>.
     /// </summary>
+    /// <remarks>
+    /// Never throws: the value saturates one year inside
+    /// <see cref="DateTimeOffset.MinValue"/>..<see cref="DateTimeOffset.MaxValue"/>
+    /// (an <c>expires_at</c> in year 9999 means "never" in practice), so that
+    /// adding or subtracting margins to it cannot overflow either.
+    /// </remarks>
     public DateTimeOffset LocalExpiresAt =>
         IssuedAt is { } issued && RequestedAt is { } requested && ExpiresAt > issued
-            ? requested + (ExpiresAt - issued)
-            : ExpiresAt;
+            ? SafeTime.Add(requested, ExpiresAt.UtcTicks - issued.UtcTicks)
+            : SafeTime.Clamp(ExpiresAt);
 
     /// <summary>The authentication methods, e.g. <c>["password"]</c>.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
@@ -82,7 +108,7 @@ public sealed class AccessInfo
 
     /// <summary>True when the token expires (local clock) within <paramref name="margin"/> of now.</summary>
     public bool WillExpireWithin(TimeSpan margin, TimeProvider? timeProvider = null) =>
-        LocalExpiresAt - margin <= (timeProvider ?? TimeProvider.System).GetUtcNow();
+        SafeTime.Add(LocalExpiresAt, -Math.Max(margin.Ticks, -TimeSpan.MaxValue.Ticks)) <= (timeProvider ?? TimeProvider.System).GetUtcNow();
 
     /// <summary>
     /// Builds an <see cref="AccessInfo"/> from a token response: the value of its

@@ -144,7 +144,9 @@ public sealed class ServiceCatalog
             for (var e = 0; e < count; e++)
             {
                 CatalogReader.ReadEndpoint(data, ref pos, ref fields);
+                // Empty or unusable URLs (relative, ftp:, file:, ...) are skipped like missing ones.
                 if (fields.Interface != (int)wanted
+                    || (fields.Flags & CatalogFormat.UnusableUrl) != 0
                     || (CatalogReader.IsNullOrEmpty(data, fields.Prefix) && CatalogReader.IsNullOrEmpty(data, fields.Rest)))
                 {
                     continue;
