@@ -13,14 +13,25 @@ namespace Keystone.Auth;
 /// <see cref="ToString"/> and the debugger display show a fingerprint of the
 /// token, never the token. System.Text.Json (reflection or a source-generated
 /// context, any options) writes the non-secret facts and the token fingerprint,
-/// never the token, and refuses to read an <see cref="AccessInfo"/>.
+/// never the token, and refuses to read an <see cref="AccessInfo"/>: storing a
+/// token is the explicit <see cref="Export"/> and <see cref="Import"/>.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 [JsonConverter(typeof(AccessInfoJsonConverter))]
-public sealed class AccessInfo
+public sealed partial class AccessInfo
 {
     private readonly string _token = null!;
     private string? _fingerprint;
+
+    // Set only by Import: this host's now plus the life that remained at export.
+    private readonly DateTimeOffset? _importedLocalExpiresAt;
+
+    /// <summary>Creates an empty instance; set <see cref="Token"/> and <see cref="ExpiresAt"/> (required) and what else is known.</summary>
+    public AccessInfo()
+    {
+    }
+
+    internal AccessInfo(DateTimeOffset importedLocalExpiresAt) => _importedLocalExpiresAt = importedLocalExpiresAt;
 
     /// <summary>
     /// The token to send as <c>X-Auth-Token</c>: visible ASCII only (0x21–0x7E),
@@ -57,7 +68,8 @@ public sealed class AccessInfo
     /// IssuedAt)</c>: the token's lifetime measured from a local instant that is
     /// no later than the issue, so a client clock ahead of or behind Keystone
     /// neither uses the token past its life nor throws it away early. Otherwise
-    /// <see cref="ExpiresAt"/>.
+    /// <see cref="ExpiresAt"/>. For an imported token (<see cref="Import"/>): the
+    /// import time plus the life that remained at export.
     /// </summary>
     /// <remarks>
     /// Never throws: the value saturates one year inside
@@ -66,9 +78,10 @@ public sealed class AccessInfo
     /// adding or subtracting margins to it cannot overflow either.
     /// </remarks>
     public DateTimeOffset LocalExpiresAt =>
-        IssuedAt is { } issued && RequestedAt is { } requested && ExpiresAt > issued
+        _importedLocalExpiresAt
+        ?? (IssuedAt is { } issued && RequestedAt is { } requested && ExpiresAt > issued
             ? SafeTime.Add(requested, ExpiresAt.UtcTicks - issued.UtcTicks)
-            : SafeTime.Clamp(ExpiresAt);
+            : SafeTime.Clamp(ExpiresAt));
 
     /// <summary>The authentication methods, e.g. <c>["password"]</c>.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];

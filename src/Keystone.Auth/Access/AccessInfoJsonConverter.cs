@@ -7,7 +7,7 @@ namespace Keystone.Auth.Access;
 /// What a generic JSON serializer writes for an <see cref="AccessInfo"/>: the
 /// facts a log or a diagnostics dump wants (user, scope, roles, times, the token
 /// fingerprint), never the token. Reading one back is refused: the explicit,
-/// lossless form is the explicit export.
+/// lossless form is <see cref="AccessInfo.Export"/>/<see cref="AccessInfo.Import"/>.
 /// </summary>
 /// <remarks>
 /// Why a converter and not only <see cref="JsonIgnoreAttribute"/> on the token: the

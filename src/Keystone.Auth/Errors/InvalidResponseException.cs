@@ -7,7 +7,7 @@ namespace Keystone.Auth;
 /// header, a token that is not a valid header value, a body that is not JSON or
 /// has no <c>token</c>, an <c>expires_at</c> that is missing, unparseable,
 /// unrepresentable or already past, or a body larger than allowed. Also raised
-/// for exported token state (<c>AccessInfo.Import</c>) that is truncated,
+/// for exported token state (<see cref="AccessInfo.Import"/>) that is truncated,
 /// corrupt or of an unknown version. Nothing from such an answer is cached.
 /// </summary>
 public sealed class InvalidResponseException : KeystoneException
