@@ -7,8 +7,8 @@ namespace Keystone.Auth;
 public sealed partial class AccessInfo
 {
     /// <summary>
-    /// The largest exported form <see cref="Import"/> accepts: 16 MiB (a token with
-    /// a 60-endpoint catalog exports to about 2.5 KB).
+    /// The largest exported form <see cref="Import"/> accepts: 16 MiB, far above
+    /// any real token (the catalog is stored in its compact in-memory form).
     /// </summary>
     public const int MaxExportBytes = TokenState.MaxBytes;
 

@@ -36,7 +36,7 @@ namespace Keystone.Auth.Access;
 /// </remarks>
 internal static class TokenState
 {
-    /// <summary>The largest form <see cref="Read"/> accepts (a 60-endpoint catalog is about 2.5 KB).</summary>
+    /// <summary>The largest form <see cref="Read"/> accepts; far above any real token, small enough to refuse garbage cheaply.</summary>
     public const int MaxBytes = 16 * 1024 * 1024;
 
     private const byte Version = 1;
