@@ -21,6 +21,9 @@ public sealed class TokenValueTests
         "Zq9 en",
         "Zq9\t",
         "\u007F",
+        "",
+        " ",
+        "\r\n",
         "Zq9" + new string('a', 8190),
     };
 

@@ -130,10 +130,13 @@ public sealed partial class AccessInfo
     /// <param name="subjectToken">The <c>X-Subject-Token</c> header value.</param>
     /// <param name="responseBody">The JSON body.</param>
     /// <param name="requestedAt">When the request was sent, in the local clock (enables clock-skew correction).</param>
-    /// <exception cref="InvalidResponseException">The body is not a usable token response.</exception>
+    /// <exception cref="InvalidResponseException">
+    /// The token is not a valid header value (empty, white space, CR/LF, NUL,
+    /// non-ASCII, over 8192 chars), or the body is not a usable token response.
+    /// </exception>
     public static AccessInfo FromTokenResponse(string subjectToken, string responseBody, DateTimeOffset? requestedAt = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(subjectToken);
+        ArgumentNullException.ThrowIfNull(subjectToken);
         ArgumentNullException.ThrowIfNull(responseBody);
         return Access.TokenResponseReader.Parse(subjectToken, System.Text.Encoding.UTF8.GetBytes(responseBody), requestedAt);
     }

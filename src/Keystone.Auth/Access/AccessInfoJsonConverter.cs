@@ -66,7 +66,7 @@ internal sealed class AccessInfoJsonConverter : JsonConverter<AccessInfo>
 
         WriteStrings(writer, Name(nameof(AccessInfo.Roles), options), value.Roles.Select(r => r.Name));
         WriteStrings(writer, Name(nameof(AccessInfo.AuditIds), options), value.AuditIds);
-        writer.WriteNumber(Name("CatalogServices", options), value.Catalog.IsEmpty ? 0 : value.Catalog.Services.Count);
+        writer.WriteNumber(Name("CatalogServices", options), value.Catalog.ServiceCount);
         writer.WriteEndObject();
     }
 

@@ -46,7 +46,9 @@ internal static class Redaction
         {
             // A relative reference may still be scheme-relative ("//u:p@host/x").
             var text = Url(uri.OriginalString);
-            return ReferenceEquals(text, uri.OriginalString) ? uri : new Uri(text!, UriKind.Relative);
+            return ReferenceEquals(text, uri.OriginalString) ? uri
+                : Uri.TryCreate(text, UriKind.Relative, out var relative) ? relative
+                : null;
         }
 
         if (uri.UserInfo.Length == 0 && !uri.OriginalString.Contains('@', StringComparison.Ordinal))
