@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Unicode;
 
 namespace Keystone.Auth.Access;
 
@@ -48,33 +45,33 @@ internal static class TokenState
     {
         var writer = new ArrayBufferWriter<byte>(256 + access.Catalog.EncodedData.Length);
         writer.Write(Magic);
-        Byte(writer, Version);
-        Byte(writer, access.IssuedAt is null ? (byte)0 : HasIssuedAt);
-        Int64(writer, access.LocalExpiresAt.UtcTicks - now.UtcTicks);
-        Time(writer, access.ExpiresAt);
+        TokenStateWriter.Byte(writer, Version);
+        TokenStateWriter.Byte(writer, access.IssuedAt is null ? (byte)0 : HasIssuedAt);
+        TokenStateWriter.Int64(writer, access.LocalExpiresAt.UtcTicks - now.UtcTicks);
+        TokenStateWriter.Time(writer, access.ExpiresAt);
         if (access.IssuedAt is { } issued)
         {
-            Time(writer, issued);
+            TokenStateWriter.Time(writer, issued);
         }
 
-        String(writer, access.Token);
-        List(writer, access.Methods);
-        Ref(writer, access.User is { } u ? [u.Id, u.Name, u.DomainId, u.DomainName] : null);
-        Ref(writer, access.Project is { } p ? [p.Id, p.Name, p.DomainId, p.DomainName] : null);
-        Ref(writer, access.Domain is { } d ? [d.Id, d.Name] : null);
-        String(writer, access.SystemScope);
-        String(writer, access.TrustId);
-        VarInt(writer, access.Roles.Count);
+        TokenStateWriter.String(writer, access.Token);
+        TokenStateWriter.List(writer, access.Methods);
+        TokenStateWriter.Ref(writer, access.User is { } u ? [u.Id, u.Name, u.DomainId, u.DomainName] : null);
+        TokenStateWriter.Ref(writer, access.Project is { } p ? [p.Id, p.Name, p.DomainId, p.DomainName] : null);
+        TokenStateWriter.Ref(writer, access.Domain is { } d ? [d.Id, d.Name] : null);
+        TokenStateWriter.String(writer, access.SystemScope);
+        TokenStateWriter.String(writer, access.TrustId);
+        TokenStateWriter.VarInt(writer, access.Roles.Count);
         foreach (var role in access.Roles)
         {
-            String(writer, role.Id);
-            String(writer, role.Name);
+            TokenStateWriter.String(writer, role.Id);
+            TokenStateWriter.String(writer, role.Name);
         }
 
-        List(writer, access.AuditIds);
+        TokenStateWriter.List(writer, access.AuditIds);
         var catalog = access.Catalog.EncodedData;
-        VarInt(writer, access.Catalog.ServiceCount);
-        VarInt(writer, catalog.Length);
+        TokenStateWriter.VarInt(writer, access.Catalog.ServiceCount);
+        TokenStateWriter.VarInt(writer, catalog.Length);
         writer.Write(catalog);
 
         Span<byte> hash = stackalloc byte[32];
@@ -108,7 +105,7 @@ internal static class TokenState
             throw Invalid("it is truncated or corrupt (checksum mismatch)");
         }
 
-        var reader = new Reader(data[..^CheckBytes]) { Pos = Magic.Length + 1 };
+        var reader = new TokenStateReader(data[..^CheckBytes]) { Pos = Magic.Length + 1 };
         var flags = reader.Byte();
         if ((flags & ~HasIssuedAt) != 0)
         {
@@ -161,205 +158,6 @@ internal static class TokenState
         };
     }
 
-    private static InvalidResponseException Invalid(string why) => new($"Not an exported AccessInfo: {why}");
+    internal static InvalidResponseException Invalid(string why) => new($"Not an exported AccessInfo: {why}");
 
-    private static void Byte(ArrayBufferWriter<byte> writer, byte value)
-    {
-        writer.GetSpan(1)[0] = value;
-        writer.Advance(1);
-    }
-
-    private static void Int64(ArrayBufferWriter<byte> writer, long value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), value);
-        writer.Advance(8);
-    }
-
-    private static void Time(ArrayBufferWriter<byte> writer, DateTimeOffset value)
-    {
-        Int64(writer, value.UtcTicks);
-        BinaryPrimitives.WriteInt16LittleEndian(writer.GetSpan(2), (short)value.Offset.TotalMinutes);
-        writer.Advance(2);
-    }
-
-    private static void VarInt(ArrayBufferWriter<byte> writer, int value)
-    {
-        var span = writer.GetSpan(5);
-        var length = 0;
-        var v = (uint)value;
-        while (v >= 0x80)
-        {
-            span[length++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-
-        span[length++] = (byte)v;
-        writer.Advance(length);
-    }
-
-    private static void String(ArrayBufferWriter<byte> writer, string? value)
-    {
-        if (value is null)
-        {
-            VarInt(writer, 0);
-            return;
-        }
-
-        // UTF-8 when the string is well-formed UTF-16; a lone surrogate (from a
-        // JSON escape) would be replaced by UTF-8, so such a string keeps its chars.
-        var bytes = Encoding.UTF8.GetByteCount(value);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bytes, value.Length * 2));
-        try
-        {
-            var utf8 = Utf8.FromUtf16(value, buffer, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done;
-            if (!utf8)
-            {
-                written = value.Length * 2;
-                for (var i = 0; i < value.Length; i++)
-                {
-                    BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(2 * i), value[i]);
-                }
-            }
-
-            VarInt(writer, checked((written << 1) + (utf8 ? 0 : 1) + 1));
-            writer.Write(buffer.AsSpan(0, written));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static void List(ArrayBufferWriter<byte> writer, IReadOnlyList<string> values)
-    {
-        VarInt(writer, values.Count);
-        foreach (var value in values)
-        {
-            String(writer, value);
-        }
-    }
-
-    private static void Ref(ArrayBufferWriter<byte> writer, string?[]? fields)
-    {
-        Byte(writer, fields is null ? (byte)0 : (byte)1);
-        foreach (var field in fields ?? [])
-        {
-            String(writer, field);
-        }
-    }
-
-    /// <summary>Reads the form; every read checks the bytes left and fails with <see cref="InvalidResponseException"/>.</summary>
-    private ref struct Reader(ReadOnlySpan<byte> data)
-    {
-        public readonly ReadOnlySpan<byte> Data = data;
-        public int Pos;
-
-        public byte Byte() => Bytes(1)[0];
-
-        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
-
-        public DateTimeOffset Time()
-        {
-            var ticks = Int64();
-            var minutes = BinaryPrimitives.ReadInt16LittleEndian(Bytes(2));
-            if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || minutes is < -14 * 60 or > 14 * 60)
-            {
-                throw Invalid("it has a time out of range");
-            }
-
-            // The offset only changes how the instant is shown; keep the instant when the offset cannot show it.
-            var utc = new DateTimeOffset(ticks, TimeSpan.Zero);
-            var local = ticks + (minutes * TimeSpan.TicksPerMinute);
-            return local >= DateTimeOffset.MinValue.Ticks && local <= DateTimeOffset.MaxValue.Ticks
-                ? utc.ToOffset(TimeSpan.FromMinutes(minutes))
-                : utc;
-        }
-
-        public ReadOnlySpan<byte> Bytes(int count)
-        {
-            if (count < 0 || count > Data.Length - Pos)
-            {
-                throw Invalid("it is truncated");
-            }
-
-            var bytes = Data.Slice(Pos, count);
-            Pos += count;
-            return bytes;
-        }
-
-        /// <summary>A count of items, each at least one byte: never more than the bytes left.</summary>
-        public int Count()
-        {
-            if (!CatalogCheck.TryVarInt(Data, ref Pos, out var value) || value > Data.Length - Pos)
-            {
-                throw Invalid("it is truncated");
-            }
-
-            return value;
-        }
-
-        public string? String()
-        {
-            // The header is about twice the length: it is bounded by Bytes below, not here.
-            if (!CatalogCheck.TryVarInt(Data, ref Pos, out var header))
-            {
-                throw Invalid("it is truncated");
-            }
-
-            if (header == 0)
-            {
-                return null;
-            }
-
-            var utf16 = ((header - 1) & 1) != 0;
-            var bytes = Bytes((header - 1) >> 1);
-            if (!utf16)
-            {
-                return Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : throw Invalid("it has a string that is not UTF-8");
-            }
-
-            if (bytes.Length % 2 != 0)
-            {
-                throw Invalid("it has a UTF-16 string of an odd length");
-            }
-
-            var chars = new char[bytes.Length / 2];
-            for (var i = 0; i < chars.Length; i++)
-            {
-                chars[i] = (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]);
-            }
-
-            return new string(chars);
-        }
-
-        public string[] List()
-        {
-            var values = new string[Count()];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = String()!;
-            }
-
-            return values;
-        }
-
-        public string?[]? Ref(int fields)
-        {
-            switch (Byte())
-            {
-                case 0:
-                    return null;
-                case 1:
-                    var values = new string?[fields];
-                    for (var i = 0; i < fields; i++)
-                    {
-                        values[i] = String();
-                    }
-
-                    return values;
-                default:
-                    throw Invalid("it has an unknown marker");
-            }
-        }
-    }
 }
