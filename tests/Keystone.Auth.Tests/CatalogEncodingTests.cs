@@ -120,7 +120,9 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
         AssertSameServices(services, catalog.Services);
         foreach (var service in services)
         {
-            Assert.Equal(service.Endpoints[0].Url, catalog.GetEndpoint(new EndpointFilter(service.Type, RegionName: service.Endpoints[0].RegionId, ServiceName: service.Name)));
+            // An empty host or one longer than Uri allows is not a URL a request can go to: never selected.
+            var filter = new EndpointFilter(service.Type, RegionName: service.Endpoints[0].RegionId, ServiceName: service.Name);
+            AssertLookup(catalog, filter, ReferenceLookup(services, filter), useGet: false);
         }
     }
 
@@ -137,7 +139,7 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
             for (var e = 0; e < 240; e++)
             {
                 var n = (s * 240) + e;
-                endpoints.Add(new(CatalogGen.Hex(rng, 32, upper: false), CatalogGen.InterfaceNames[e % 3], "Region" + (n % 7), "region-" + n, $"http://10.{s % 256}.{e}.{n % 251}:{1000 + n}/v{n}"));
+                endpoints.Add(new(CatalogGen.Hex(rng, 32, upper: false), CatalogGen.InterfaceNames[e % 3], "Region" + (n % 7), "region-" + n, $"http://10.{s % 256}.{e}.{n % 251}:{1000 + (n % 60000)}/v{n}"));
             }
 
             services.Add(new(CatalogGen.WellKnownTypes[s % CatalogGen.WellKnownTypes.Length], "name-" + s, CatalogGen.Hex(rng, 32, upper: false), endpoints));
@@ -541,7 +543,8 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
     /// the wanted interface, then each fallback; within one, services in order
     /// (type ordinal, name ordinal when given), then endpoints in order (empty
     /// URL skipped, interface parsed and equal, region compared to region_id,
-    /// or region when region_id is null or empty); the first match wins.
+    /// or region when region_id is null or empty; URLs that are not absolute
+    /// http(s) skipped); the first match wins.
     /// </summary>
     private static string? ReferenceLookup(IReadOnlyList<CatalogService> services, EndpointFilter filter)
     {
@@ -563,7 +566,7 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
 
                 foreach (var endpoint in service.Endpoints)
                 {
-                    if (string.IsNullOrEmpty(endpoint.Url) || ReferenceInterface(endpoint.Interface) != wanted)
+                    if (!ReferenceUsable(endpoint.Url) || ReferenceInterface(endpoint.Interface) != wanted)
                     {
                         continue;
                     }
@@ -581,6 +584,10 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
 
         return null;
     }
+
+    /// <summary>What a request can be sent to: an absolute http or https URL with a host.</summary>
+    private static bool ReferenceUsable(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0 && (uri.Scheme == "http" || uri.Scheme == "https");
 
     /// <summary>public / internal / admin, any case, optional "URL" suffix (any case), surrounding white space ignored.</summary>
     private static EndpointInterface? ReferenceInterface(string? text)
@@ -1133,11 +1140,16 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
                 5 => "https://" + new string('h', 5000) + ":5001/" + new string('p', rng.Next(5000)),
                 6 => FromVocabulary(),
                 7 => Hostile(),
-                _ => ComposedUrl(),
+
+                // Unusable URLs are never selected: keep enough usable ones that lookups still find endpoints.
+                _ => rng.Next(2) == 0 ? UsableUrl() : ComposedUrl(),
             };
             _urls.Add(url);
             return url;
         }
+
+        private string UsableUrl() =>
+            (rng.Next(2) == 0 ? "http://" : "https://") + Hosts[rng.Next(6)] + Ports[rng.Next(12)] + Paths[rng.Next(Paths.Length)];
 
         private string ComposedUrl()
         {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Keystone.Auth.Access;
 
 namespace Keystone.Auth;
 
@@ -9,15 +11,44 @@ namespace Keystone.Auth;
 /// </summary>
 /// <remarks>
 /// <see cref="ToString"/> and the debugger display show a fingerprint of the
-/// token, never the token.
+/// token, never the token. System.Text.Json (reflection or a source-generated
+/// context, any options) writes the non-secret facts and the token fingerprint,
+/// never the token, and refuses to read an <see cref="AccessInfo"/>: storing a
+/// token is the explicit <see cref="Export"/> and <see cref="Import"/>.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public sealed class AccessInfo
+[JsonConverter(typeof(AccessInfoJsonConverter))]
+public sealed partial class AccessInfo
 {
+    private readonly string _token = null!;
     private string? _fingerprint;
 
-    /// <summary>The token to send as <c>X-Auth-Token</c>.</summary>
-    public required string Token { get; init; }
+    // Set only by Import: this host's now plus the life that remained at export.
+    private readonly DateTimeOffset? _importedLocalExpiresAt;
+
+    /// <summary>Creates an empty instance; set <see cref="Token"/> and <see cref="ExpiresAt"/> (required) and what else is known.</summary>
+    public AccessInfo()
+    {
+    }
+
+    internal AccessInfo(DateTimeOffset importedLocalExpiresAt) => _importedLocalExpiresAt = importedLocalExpiresAt;
+
+    /// <summary>
+    /// The token to send as <c>X-Auth-Token</c>: visible ASCII only (0x21–0x7E),
+    /// at most 8192 chars. Not serialized by System.Text.Json and hidden from the debugger.
+    /// </summary>
+    /// <exception cref="InvalidResponseException">
+    /// Set to a value that is not a valid header value (CR, LF, NUL, space,
+    /// non-ASCII, empty or too long): such a value could inject headers or fail
+    /// every request, so no <see cref="AccessInfo"/> is ever made with it.
+    /// </exception>
+    [JsonIgnore]
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public required string Token
+    {
+        get => _token;
+        init => _token = Access.TokenValue.Check(value);
+    }
 
     /// <summary>When Keystone says the token expires (<c>expires_at</c>), in Keystone's clock.</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
@@ -37,12 +68,20 @@ public sealed class AccessInfo
     /// IssuedAt)</c>: the token's lifetime measured from a local instant that is
     /// no later than the issue, so a client clock ahead of or behind Keystone
     /// neither uses the token past its life nor throws it away early. Otherwise
-    /// <see cref="ExpiresAt"/>.
+    /// <see cref="ExpiresAt"/>. For an imported token (<see cref="Import"/>): the
+    /// import time plus the life that remained at export.
     /// </summary>
+    /// <remarks>
+    /// Never throws: the value saturates one year inside
+    /// <see cref="DateTimeOffset.MinValue"/>..<see cref="DateTimeOffset.MaxValue"/>
+    /// (an <c>expires_at</c> in year 9999 means "never" in practice), so that
+    /// adding or subtracting margins to it cannot overflow either.
+    /// </remarks>
     public DateTimeOffset LocalExpiresAt =>
-        IssuedAt is { } issued && RequestedAt is { } requested && ExpiresAt > issued
-            ? requested + (ExpiresAt - issued)
-            : ExpiresAt;
+        _importedLocalExpiresAt
+        ?? (IssuedAt is { } issued && RequestedAt is { } requested && ExpiresAt > issued
+            ? SafeTime.Add(requested, ExpiresAt.UtcTicks - issued.UtcTicks)
+            : SafeTime.Clamp(ExpiresAt));
 
     /// <summary>The authentication methods, e.g. <c>["password"]</c>.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
@@ -82,7 +121,7 @@ public sealed class AccessInfo
 
     /// <summary>True when the token expires (local clock) within <paramref name="margin"/> of now.</summary>
     public bool WillExpireWithin(TimeSpan margin, TimeProvider? timeProvider = null) =>
-        LocalExpiresAt - margin <= (timeProvider ?? TimeProvider.System).GetUtcNow();
+        SafeTime.Add(LocalExpiresAt, -Math.Max(margin.Ticks, -TimeSpan.MaxValue.Ticks)) <= (timeProvider ?? TimeProvider.System).GetUtcNow();
 
     /// <summary>
     /// Builds an <see cref="AccessInfo"/> from a token response: the value of its
@@ -91,10 +130,13 @@ public sealed class AccessInfo
     /// <param name="subjectToken">The <c>X-Subject-Token</c> header value.</param>
     /// <param name="responseBody">The JSON body.</param>
     /// <param name="requestedAt">When the request was sent, in the local clock (enables clock-skew correction).</param>
-    /// <exception cref="InvalidResponseException">The body is not a usable token response.</exception>
+    /// <exception cref="InvalidResponseException">
+    /// The token is not a valid header value (empty, white space, CR/LF, NUL,
+    /// non-ASCII, over 8192 chars), or the body is not a usable token response.
+    /// </exception>
     public static AccessInfo FromTokenResponse(string subjectToken, string responseBody, DateTimeOffset? requestedAt = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(subjectToken);
+        ArgumentNullException.ThrowIfNull(subjectToken);
         ArgumentNullException.ThrowIfNull(responseBody);
         return Access.TokenResponseReader.Parse(subjectToken, System.Text.Encoding.UTF8.GetBytes(responseBody), requestedAt);
     }

@@ -55,6 +55,16 @@ internal static class CatalogFormat
     public const byte SamePrefixAsPrevious = 1 << 5;
 
     /// <summary>
+    /// The URL is not an absolute http(s) URL with a host (relative, <c>ftp:</c>,
+    /// <c>file:</c>, <c>javascript:</c>, garbage): kept for <see cref="ServiceCatalog.Services"/>,
+    /// never selected, so a lookup cannot hand out a URL no request could be sent to.
+    /// </summary>
+    public const byte UnusableUrl = 1 << 6;
+
+    /// <summary>Every flag bit in use; an endpoint with another bit set is not this format.</summary>
+    public const byte KnownFlags = InterfaceMask | InterfaceText | SameRegionAsPrevious | RegionIdIsRegion | SamePrefixAsPrevious | UnusableUrl;
+
+    /// <summary>
     /// Width of the fixed-size service skip field (patched after the service is
     /// written, so it cannot be a varint). Four bytes: no service is too large.
     /// </summary>

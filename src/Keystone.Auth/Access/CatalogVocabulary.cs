@@ -39,6 +39,9 @@ internal static class CatalogVocabulary
 
     private static readonly FrozenDictionary<string, byte> s_index = BuildIndex();
 
+    /// <summary>How many words the table has.</summary>
+    public static int Count => s_words.Length;
+
     /// <summary>The word at <paramref name="index"/>.</summary>
     public static string Get(byte index) => s_words[index];
 

@@ -73,6 +73,11 @@ internal sealed class CatalogWriter : IDisposable
                 flags |= CatalogFormat.SamePrefixAsPrevious;
             }
 
+            if (!IsUsableUrl(endpoint.Url))
+            {
+                flags |= CatalogFormat.UnusableUrl;
+            }
+
             WriteByte(flags);
             if ((flags & CatalogFormat.InterfaceText) != 0)
             {
@@ -112,6 +117,17 @@ internal sealed class CatalogWriter : IDisposable
         _ => (byte)(CatalogFormat.InterfaceText
             | (EndpointFilter.TryParseInterface(written, out var parsed) ? (byte)parsed : CatalogFormat.Unparsed)),
     };
+
+    /// <summary>
+    /// True for an absolute http or https URL with a host: the only kind a
+    /// relative request can be joined to and sent. Decided once, when the token
+    /// is parsed, so lookups stay free of parsing.
+    /// </summary>
+    internal static bool IsUsableUrl(string? url) =>
+        url is not null
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.Host.Length > 0;
 
     /// <summary>
     /// Splits a URL into <c>scheme://host</c> and the rest (<c>:port/path?query</c>).

@@ -6,7 +6,9 @@ namespace Keystone.Auth.Access;
 /// Parses Keystone's ISO 8601 timestamps: <c>2026-11-25T02:55:49.000000Z</c>,
 /// without a fraction, with <c>Z</c>, with an offset, or with no zone at all
 /// (which Keystone means as UTC). Nothing looser: a date Keystone would never
-/// write is a malformed response, not a guess.
+/// write is a malformed response, not a guess. A date that is not representable
+/// in UTC (an offset pushing it past year 9999 or before year 1) is refused the
+/// same way, never an <see cref="ArgumentOutOfRangeException"/>.
 /// </summary>
 internal static class KeystoneTimestamp
 {
@@ -43,11 +45,20 @@ internal static class KeystoneTimestamp
             }
         }
 
-        return DateTimeOffset.TryParseExact(
-            span,
-            s_formats,
-            CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-            out value);
+        try
+        {
+            return DateTimeOffset.TryParseExact(
+                span,
+                s_formats,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out value);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Parsed, but outside DateTimeOffset's range once made UTC.
+            value = default;
+            return false;
+        }
     }
 }

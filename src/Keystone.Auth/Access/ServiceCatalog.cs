@@ -38,6 +38,39 @@ public sealed class ServiceCatalog
         _serviceCount = services.Count;
     }
 
+    private ServiceCatalog(byte[] data, int serviceCount)
+    {
+        _data = data;
+        _serviceCount = serviceCount;
+    }
+
+    /// <summary>The compact form, for <see cref="AccessInfo.Export"/>.</summary>
+    internal ReadOnlySpan<byte> EncodedData => _data;
+
+    /// <summary>How many services the compact form holds.</summary>
+    internal int ServiceCount => _serviceCount;
+
+    /// <summary>
+    /// A catalog from an exported compact form, or null when the bytes are not
+    /// one. The bytes are checked first, then decoded and encoded again, so the
+    /// result is exactly what this process would have built (flags such as
+    /// unusable URLs are decided here, never taken from the input).
+    /// </summary>
+    internal static ServiceCatalog? FromEncoded(ReadOnlySpan<byte> data, int serviceCount)
+    {
+        if (serviceCount == 0)
+        {
+            return data.IsEmpty ? Empty : null;
+        }
+
+        if (!CatalogCheck.IsWellFormed(data, serviceCount))
+        {
+            return null;
+        }
+
+        return new ServiceCatalog(new ServiceCatalog(data.ToArray(), serviceCount).Services);
+    }
+
     /// <summary>The services, in catalog order. Built from the compact form on first use, then kept.</summary>
     public IReadOnlyList<CatalogService> Services
     {
@@ -144,7 +177,9 @@ public sealed class ServiceCatalog
             for (var e = 0; e < count; e++)
             {
                 CatalogReader.ReadEndpoint(data, ref pos, ref fields);
+                // Empty or unusable URLs (relative, ftp:, file:, ...) are skipped like missing ones.
                 if (fields.Interface != (int)wanted
+                    || (fields.Flags & CatalogFormat.UnusableUrl) != 0
                     || (CatalogReader.IsNullOrEmpty(data, fields.Prefix) && CatalogReader.IsNullOrEmpty(data, fields.Rest)))
                 {
                     continue;

@@ -6,7 +6,8 @@ namespace Keystone.Auth.Access;
 // The wire shape of a Keystone v3 token response. Only what AccessInfo exposes
 // is mapped; unknown fields are skipped. Types are loose (nullable everywhere)
 // so that a missing field becomes a clear InvalidResponseException raised by
-// TokenResponseReader, not a serializer error about a constructor.
+// TokenResponseReader, not a serializer error about a constructor. The catalog
+// is read by CatalogJsonConverter, which skips bad entries one by one.
 
 internal sealed class TokenResponseDto
 {
@@ -47,7 +48,8 @@ internal sealed class TokenDto
     public List<string>? AuditIds { get; set; }
 
     [JsonPropertyName("catalog")]
-    public List<ServiceDto>? Catalog { get; set; }
+    [JsonConverter(typeof(CatalogJsonConverter))]
+    public List<CatalogService>? Catalog { get; set; }
 }
 
 internal sealed class RefDto
@@ -69,39 +71,6 @@ internal sealed class ScopedRefDto
 
     [JsonPropertyName("domain")]
     public RefDto? Domain { get; set; }
-}
-
-internal sealed class ServiceDto
-{
-    [JsonPropertyName("type")]
-    public string? Type { get; set; }
-
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("id")]
-    public string? Id { get; set; }
-
-    [JsonPropertyName("endpoints")]
-    public List<EndpointDto>? Endpoints { get; set; }
-}
-
-internal sealed class EndpointDto
-{
-    [JsonPropertyName("id")]
-    public string? Id { get; set; }
-
-    [JsonPropertyName("interface")]
-    public string? Interface { get; set; }
-
-    [JsonPropertyName("region")]
-    public string? Region { get; set; }
-
-    [JsonPropertyName("region_id")]
-    public string? RegionId { get; set; }
-
-    [JsonPropertyName("url")]
-    public string? Url { get; set; }
 }
 
 /// <summary>Source-generated (reflection-free, trimming-safe) serializer metadata.</summary>

@@ -25,6 +25,9 @@ internal static class TokenResponseReader
                 $"Keystone answered {(int)response.StatusCode} without an X-Subject-Token header", tokenUrl);
         }
 
+        // Before reading the body: a token that cannot be a header value is refused whatever the body says.
+        TokenValue.Check(subjectToken, tokenUrl);
+
         if (response.Content.Headers.ContentLength is { } length && length > maxBytes)
         {
             throw new InvalidResponseException($"The token response is {length} bytes, more than the {maxBytes} allowed (MaxResponseBytes)", tokenUrl);
@@ -58,6 +61,7 @@ internal static class TokenResponseReader
     /// <summary>Parses a token body held in memory (tests, and tokens obtained elsewhere).</summary>
     public static AccessInfo Parse(string subjectToken, ReadOnlySpan<byte> json, DateTimeOffset? requestedAt = null)
     {
+        TokenValue.Check(subjectToken);
         TokenResponseDto? dto;
         try
         {
@@ -85,7 +89,7 @@ internal static class TokenResponseReader
 
         if (!KeystoneTimestamp.TryParse(token.ExpiresAt, out var expiresAt))
         {
-            throw new InvalidResponseException($"The token's 'expires_at' is not a timestamp: '{Truncate(token.ExpiresAt)}'", tokenUrl);
+            throw new InvalidResponseException($"The token's 'expires_at' is not a representable timestamp: '{Truncate(token.ExpiresAt)}'", tokenUrl);
         }
 
         DateTimeOffset? issuedAt = null;
@@ -93,7 +97,7 @@ internal static class TokenResponseReader
         {
             if (!KeystoneTimestamp.TryParse(token.IssuedAt, out var issued))
             {
-                throw new InvalidResponseException($"The token's 'issued_at' is not a timestamp: '{Truncate(token.IssuedAt)}'", tokenUrl);
+                throw new InvalidResponseException($"The token's 'issued_at' is not a representable timestamp: '{Truncate(token.IssuedAt)}'", tokenUrl);
             }
 
             issuedAt = issued;
@@ -140,38 +144,10 @@ internal static class TokenResponseReader
         return null;
     }
 
-    private static ServiceCatalog CatalogOf(List<ServiceDto>? services)
-    {
-        if (services is null || services.Count == 0)
-        {
-            return ServiceCatalog.Empty;
-        }
-
+    private static ServiceCatalog CatalogOf(List<CatalogService>? services) =>
         // These records are short-lived: ServiceCatalog keeps a compact copy
         // (the catalog is most of a cached token's memory).
-        var list = new List<CatalogService>(services.Count);
-        foreach (var service in services)
-        {
-            // A service without a type can never be selected; keep the rest.
-            if (service?.Type is not { Length: > 0 } type)
-            {
-                continue;
-            }
-
-            var endpoints = new List<CatalogEndpoint>(service.Endpoints?.Count ?? 0);
-            foreach (var e in service.Endpoints ?? [])
-            {
-                if (e is not null)
-                {
-                    endpoints.Add(new CatalogEndpoint(e.Id, e.Interface ?? string.Empty, e.Region, e.RegionId, e.Url ?? string.Empty));
-                }
-            }
-
-            list.Add(new CatalogService(type, service.Name, service.Id, endpoints));
-        }
-
-        return new ServiceCatalog(list);
-    }
+        services is null || services.Count == 0 ? ServiceCatalog.Empty : new ServiceCatalog(services);
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

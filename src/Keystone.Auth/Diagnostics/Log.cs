@@ -6,33 +6,94 @@ namespace Keystone.Auth.Diagnostics;
 /// <summary>
 /// Every log line of this package, as source-generated <see cref="LoggerMessage"/>
 /// methods. Tokens appear only as <see cref="Redaction.Fingerprint"/>; passwords
-/// and request bodies never.
+/// and request bodies never; URLs only without userinfo.
 /// </summary>
+/// <remarks>
+/// A method that logs a URL is a thin wrapper taking the <see cref="Uri"/> (so
+/// callers cannot forget) around a private generated partial that takes the
+/// redacted text. The wrapper checks the level first: redacting costs a string.
+/// </remarks>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Debug, "Requesting a token from {TokenUrl} for {Identity}")]
-    public static partial void TokenRequesting(ILogger logger, Uri tokenUrl, string identity);
+    public static void TokenRequesting(ILogger logger, Uri tokenUrl, string identity)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            TokenRequestingCore(logger, Redaction.UrlText(tokenUrl), identity);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Requesting a token from {TokenUrl} for {Identity}", EventName = nameof(TokenRequesting))]
+    private static partial void TokenRequestingCore(ILogger logger, string? tokenUrl, string identity);
 
     [LoggerMessage(2, LogLevel.Debug, "Keystone issued token {TokenFingerprint} for {Identity}, expiring at {ExpiresAt:O}, in {ElapsedMs:0.0} ms")]
     public static partial void TokenIssued(ILogger logger, string tokenFingerprint, string identity, DateTimeOffset expiresAt, double elapsedMs);
 
-    [LoggerMessage(3, LogLevel.Warning, "Token request to {TokenUrl} for {Identity} failed ({Outcome}) after {ElapsedMs:0.0} ms")]
-    public static partial void TokenRequestFailed(ILogger logger, Uri tokenUrl, string identity, string outcome, double elapsedMs, Exception exception);
+    public static void TokenRequestFailed(ILogger logger, Uri tokenUrl, string identity, string outcome, double elapsedMs, Exception exception)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            TokenRequestFailedCore(logger, Redaction.UrlText(tokenUrl), identity, outcome, elapsedMs, exception);
+        }
+    }
 
-    [LoggerMessage(4, LogLevel.Information, "{Method} {RequestUri} answered {StatusCode} with token {TokenFingerprint}; invalidating it and resending once with a new token")]
-    public static partial void TokenRejected(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string tokenFingerprint);
+    [LoggerMessage(3, LogLevel.Warning, "Token request to {TokenUrl} for {Identity} failed ({Outcome}) after {ElapsedMs:0.0} ms", EventName = nameof(TokenRequestFailed))]
+    private static partial void TokenRequestFailedCore(ILogger logger, string? tokenUrl, string identity, string outcome, double elapsedMs, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} but the request cannot be resent: {Reason}")]
-    public static partial void ReauthNotPossible(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string reason);
+    public static void TokenRejected(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string tokenFingerprint)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            TokenRejectedCore(logger, method, Redaction.UrlText(requestUri), statusCode, tokenFingerprint);
+        }
+    }
 
-    [LoggerMessage(6, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} again with the new token {TokenFingerprint}; not retrying further")]
-    public static partial void RejectedAfterReauth(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string tokenFingerprint);
+    [LoggerMessage(4, LogLevel.Information, "{Method} {RequestUri} answered {StatusCode} with token {TokenFingerprint}; invalidating it and resending once with a new token", EventName = nameof(TokenRejected))]
+    private static partial void TokenRejectedCore(ILogger logger, HttpMethod method, string? requestUri, int statusCode, string tokenFingerprint);
 
-    [LoggerMessage(7, LogLevel.Information, "Retrying {Method} {RequestUri} in {DelayMs:0} ms (attempt {Attempt}): {Reason}")]
-    public static partial void TransientRetry(ILogger logger, HttpMethod method, Uri? requestUri, double delayMs, int attempt, string reason);
+    public static void ReauthNotPossible(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string reason)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            ReauthNotPossibleCore(logger, method, Redaction.UrlText(requestUri), statusCode, reason);
+        }
+    }
 
-    [LoggerMessage(8, LogLevel.Trace, "{Method} {RequestUri} -> {StatusCode} in {ElapsedMs:0.0} ms")]
-    public static partial void RequestCompleted(ILogger logger, HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, double elapsedMs);
+    [LoggerMessage(5, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} but the request cannot be resent: {Reason}", EventName = nameof(ReauthNotPossible))]
+    private static partial void ReauthNotPossibleCore(ILogger logger, HttpMethod method, string? requestUri, int statusCode, string reason);
+
+    public static void RejectedAfterReauth(ILogger logger, HttpMethod method, Uri? requestUri, int statusCode, string tokenFingerprint)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            RejectedAfterReauthCore(logger, method, Redaction.UrlText(requestUri), statusCode, tokenFingerprint);
+        }
+    }
+
+    [LoggerMessage(6, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} again with the new token {TokenFingerprint}; not retrying further", EventName = nameof(RejectedAfterReauth))]
+    private static partial void RejectedAfterReauthCore(ILogger logger, HttpMethod method, string? requestUri, int statusCode, string tokenFingerprint);
+
+    public static void TransientRetry(ILogger logger, HttpMethod method, Uri? requestUri, double delayMs, int attempt, string reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            TransientRetryCore(logger, method, Redaction.UrlText(requestUri), delayMs, attempt, reason);
+        }
+    }
+
+    [LoggerMessage(7, LogLevel.Information, "Retrying {Method} {RequestUri} in {DelayMs:0} ms (attempt {Attempt}): {Reason}", EventName = nameof(TransientRetry))]
+    private static partial void TransientRetryCore(ILogger logger, HttpMethod method, string? requestUri, double delayMs, int attempt, string reason);
+
+    public static void RequestCompleted(ILogger logger, HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, double elapsedMs)
+    {
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            RequestCompletedCore(logger, method, Redaction.UrlText(requestUri), statusCode, elapsedMs);
+        }
+    }
+
+    [LoggerMessage(8, LogLevel.Trace, "{Method} {RequestUri} -> {StatusCode} in {ElapsedMs:0.0} ms", EventName = nameof(RequestCompleted))]
+    private static partial void RequestCompletedCore(ILogger logger, HttpMethod method, string? requestUri, HttpStatusCode statusCode, double elapsedMs);
 
     [LoggerMessage(9, LogLevel.Warning, "TLS certificate validation is DISABLED for Keystone connections (Insecure = true); use only against test servers")]
     public static partial void InsecureTransport(ILogger logger);

@@ -9,7 +9,7 @@ namespace Keystone.Auth;
 /// </summary>
 public sealed class AuthenticationFailedException : KeystoneHttpException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception. <paramref name="requestUri"/> is kept and shown without its userinfo.</summary>
     public AuthenticationFailedException(
         HttpStatusCode statusCode,
         HttpMethod method,

@@ -1,3 +1,5 @@
+using Keystone.Auth.Diagnostics;
+
 namespace Keystone.Auth;
 
 /// <summary>
@@ -7,13 +9,13 @@ namespace Keystone.Auth;
 /// </summary>
 public class KeystoneConnectionException : KeystoneException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception. <paramref name="requestUri"/> is kept and shown without its userinfo.</summary>
     public KeystoneConnectionException(string message, Uri? requestUri, Exception? innerException)
-        : base(requestUri is null ? message : $"{message}: {requestUri}", innerException)
+        : base(Redaction.Url(requestUri) is { } shown ? $"{message}: {shown}" : message, innerException)
     {
-        RequestUri = requestUri;
+        RequestUri = Redaction.Url(requestUri);
     }
 
-    /// <summary>The URL that could not be reached.</summary>
+    /// <summary>The URL that could not be reached, without userinfo.</summary>
     public Uri? RequestUri { get; }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Keystone.Auth.Diagnostics;
 
 namespace Keystone.Auth;
 
@@ -10,7 +11,7 @@ namespace Keystone.Auth;
 /// </summary>
 public class KeystoneHttpException : KeystoneException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception. <paramref name="requestUri"/> is kept and shown without its userinfo.</summary>
     public KeystoneHttpException(
         HttpStatusCode statusCode,
         HttpMethod method,
@@ -24,7 +25,7 @@ public class KeystoneHttpException : KeystoneException
     {
         StatusCode = statusCode;
         Method = method;
-        RequestUri = requestUri;
+        RequestUri = Redaction.Url(requestUri);
         Title = title;
         ServerMessage = serverMessage;
         RequestId = requestId;
@@ -37,7 +38,7 @@ public class KeystoneHttpException : KeystoneException
     /// <summary>The method of the failed request.</summary>
     public HttpMethod Method { get; }
 
-    /// <summary>The URL of the failed request (never carries a token).</summary>
+    /// <summary>The URL of the failed request, without userinfo (never carries a token).</summary>
     public Uri? RequestUri { get; }
 
     /// <summary>The <c>error.title</c> of a Keystone error body, if any.</summary>
@@ -57,7 +58,7 @@ public class KeystoneHttpException : KeystoneException
 
     private static string BuildMessage(HttpStatusCode status, HttpMethod method, Uri? uri, string? title, string? message, string? requestId)
     {
-        var text = $"{method} {uri} returned {(int)status} {title ?? status.ToString()}";
+        var text = $"{method} {Redaction.Url(uri)} returned {(int)status} {title ?? status.ToString()}";
         if (!string.IsNullOrEmpty(message))
         {
             text += ": " + message;

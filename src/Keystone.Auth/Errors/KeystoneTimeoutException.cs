@@ -1,3 +1,5 @@
+using Keystone.Auth.Diagnostics;
+
 namespace Keystone.Auth;
 
 /// <summary>
@@ -8,17 +10,17 @@ namespace Keystone.Auth;
 /// </summary>
 public sealed class KeystoneTimeoutException : KeystoneException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception. <paramref name="requestUri"/> is kept and shown without its userinfo.</summary>
     public KeystoneTimeoutException(Uri? requestUri, TimeSpan? timeout, Exception? innerException)
         : base(timeout is { } t
-            ? $"The request to {requestUri} did not complete within {t.TotalSeconds:0.###} s"
-            : $"The request to {requestUri} timed out", innerException)
+            ? $"The request to {Redaction.Url(requestUri)} did not complete within {t.TotalSeconds:0.###} s"
+            : $"The request to {Redaction.Url(requestUri)} timed out", innerException)
     {
-        RequestUri = requestUri;
+        RequestUri = Redaction.Url(requestUri);
         Timeout = timeout;
     }
 
-    /// <summary>The URL that timed out.</summary>
+    /// <summary>The URL that timed out, without userinfo.</summary>
     public Uri? RequestUri { get; }
 
     /// <summary>The timeout that expired, when known.</summary>

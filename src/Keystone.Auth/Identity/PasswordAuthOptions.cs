@@ -34,7 +34,8 @@ public sealed class PasswordAuthOptions
     /// <summary>The name of the user's domain (with <see cref="Username"/>).</summary>
     public string? UserDomainName { get; set; }
 
-    /// <summary>The password. Required. Never logged, printed or used as a cache key in clear.</summary>
+    /// <summary>The password. Required. Never logged, printed or used as a cache key in clear; skipped by System.Text.Json and the debugger.</summary>
+    [System.Text.Json.Serialization.JsonIgnore, DebuggerBrowsable(DebuggerBrowsableState.Never)]
     public string? Password { get; set; }
 
     /// <summary>Scope to the project with this id.</summary>

@@ -25,6 +25,12 @@ internal static class Vectors
 
     private static string? Locate()
     {
+        // A git worktree outside the main checkout has no ../shared next to it.
+        if (Environment.GetEnvironmentVariable("KS_VECTORS_DIR") is { Length: > 0 } configured && System.IO.Directory.Exists(configured))
+        {
+            return configured;
+        }
+
         foreach (var start in Starts())
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
