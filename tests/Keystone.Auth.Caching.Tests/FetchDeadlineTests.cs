@@ -84,9 +84,10 @@ public sealed class FetchDeadlineTests
     }
 
     [Fact]
-    public async Task A_stalled_post_with_no_plugin_timeout_is_cancelled_at_the_deadline()
+    public async Task A_stalled_post_is_cancelled_at_the_cache_deadline()
     {
-        // RequestTimeout = null in the harness: only the cache's deadline can end this POST.
+        // The harness sets RequestTimeout = null and holds the POST on the fake
+        // clock's side only: the cache's deadline is what ends it.
         using var h = new CacheHarness(Options());
         var password = h.PasswordAuth();
         var auth = new CachingPasswordAuth(password, h.Cache);
