@@ -18,7 +18,7 @@ public sealed class CachingPasswordAuth : IAuthPlugin
     private readonly string _key;
     private readonly TimeSpan _margin;
     private readonly TimeSpan _jitter;
-    private volatile TokenCache.Slot _slot;
+    private volatile TokenCache.Slot? _slot;
 
     /// <summary>Creates the decorator.</summary>
     /// <param name="inner">The plugin that fetches tokens; must give a cache id.</param>
@@ -40,7 +40,9 @@ public sealed class CachingPasswordAuth : IAuthPlugin
         _key = inner.GetCacheId() ?? throw new ArgumentException("The auth plugin gives no cache id, so its tokens cannot be cached.", nameof(inner));
         _margin = options?.RefreshMargin ?? cache.Options.RefreshMargin;
         _jitter = options?.RefreshJitter ?? cache.Options.RefreshJitter;
-        _slot = cache.GetSlot(_key);
+
+        // No slot yet: constructing a plugin must not count against the cache's
+        // bound; the first token request creates it.
     }
 
     /// <summary>The plugin that fetches tokens on a miss.</summary>
@@ -51,7 +53,7 @@ public sealed class CachingPasswordAuth : IAuthPlugin
 
     /// <summary>A cached token valid beyond the refresh margin, or one fetched now (shared with concurrent callers).</summary>
     public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default) =>
-        _cache.GetAsync(CurrentSlot(), _inner, _margin, _jitter, cancellationToken);
+        _cache.GetAsync(CurrentSlot(), _key, _inner, _margin, _jitter, cancellationToken);
 
     /// <summary>
     /// Drops <paramref name="access"/> from the cache if it is still the cached
@@ -61,7 +63,7 @@ public sealed class CachingPasswordAuth : IAuthPlugin
     public bool Invalidate(AccessInfo access)
     {
         ArgumentNullException.ThrowIfNull(access);
-        _cache.Invalidate(CurrentSlot(), access);
+        _cache.Invalidate(CurrentSlot(), _key, access);
         _inner.Invalidate(access);
         return true;
     }
@@ -72,14 +74,16 @@ public sealed class CachingPasswordAuth : IAuthPlugin
     /// <inheritdoc />
     public override string ToString() => $"CachingPasswordAuth {{ {_inner} }}";
 
-    private TokenCache.Slot CurrentSlot()
+    /// <summary>The identity's live slot, or null while it has none (the miss path creates it).</summary>
+    private TokenCache.Slot? CurrentSlot()
     {
         var slot = _slot;
-        if (slot.Detached)
+        if (slot is null || slot.Detached)
         {
-            // Evicted or cleared: attach to the key's live slot so that
-            // single flight holds across every user of this identity.
-            slot = _slot = _cache.GetSlot(_key);
+            // Not attached yet, evicted, cleared or dropped after a failure: attach
+            // to the key's live slot so that single flight holds across every user
+            // of this identity, but never create one just to look.
+            slot = _slot = _cache.FindSlot(_key);
         }
 
         return slot;

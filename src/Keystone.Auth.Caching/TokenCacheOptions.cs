@@ -33,6 +33,21 @@ public sealed class TokenCacheOptions
     /// </summary>
     public bool RefreshInBackground { get; set; }
 
+    /// <summary>The longest <see cref="FetchTimeout"/> accepted (1 hour).</summary>
+    public static readonly TimeSpan MaximumFetchTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The deadline of every token request the cache makes (default 60 s, above
+    /// <see cref="PasswordAuthOptions.RequestTimeout"/>'s 30 s default; keep it
+    /// above the plugin's own timeout). It is passed to the plugin as a
+    /// cancellation token and holds even when the plugin sets no timeout or
+    /// ignores the token: when it passes, the waiting callers get a
+    /// <see cref="KeystoneTimeoutException"/>, the request is abandoned (its late
+    /// result is never cached) and the next call starts a new one. Must be more
+    /// than zero and at most <see cref="MaximumFetchTimeout"/>: there is no infinite setting.
+    /// </summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Every problem with these options, each naming its option.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -50,6 +65,11 @@ public sealed class TokenCacheOptions
         if (RefreshJitter < TimeSpan.Zero)
         {
             failures.Add("RefreshJitter must not be negative");
+        }
+
+        if (FetchTimeout <= TimeSpan.Zero || FetchTimeout > MaximumFetchTimeout)
+        {
+            failures.Add($"FetchTimeout must be more than 0 and at most {MaximumFetchTimeout.TotalSeconds:0} s (a token request that may wait forever would wedge its identity), got {FetchTimeout.TotalSeconds:0.###} s");
         }
 
         return failures;

@@ -120,7 +120,7 @@ public sealed class EvictionTests
 
         var a = h.Auth("a");
         h.Server.HoldPosts();
-        var fromStale = h.Cache.GetAsync(stale, innerA, TimeSpan.FromSeconds(300), TimeSpan.Zero, CancellationToken.None).AsTask();
+        var fromStale = h.Cache.GetAsync(stale, innerA.GetCacheId(), innerA, TimeSpan.FromSeconds(300), TimeSpan.Zero, CancellationToken.None).AsTask();
         var fromLive = Task.Run(async () => await a.GetAccessAsync());
         await Wait.UntilAsync(() => h.Waiters(a) == 2 || h.Server.PostsFor("a") > 1);
         h.Server.Release();

@@ -22,4 +22,13 @@ internal static partial class CacheLog
 
     [LoggerMessage(106, LogLevel.Warning, "Background token renewal for key {KeyPrefix} failed ({ErrorType}); the current token stays in use until {UsableUntil:O}, then callers wait for a new one")]
     public static partial void BackgroundRefreshFailed(ILogger logger, string keyPrefix, string errorType, DateTimeOffset usableUntil);
+
+    [LoggerMessage(107, LogLevel.Warning, "Token request for key {KeyPrefix} did not finish within the cache's FetchTimeout ({TimeoutSeconds} s); abandoned: its callers get a timeout and the next call starts a new request")]
+    public static partial void FetchAbandoned(ILogger logger, string keyPrefix, double timeoutSeconds);
+
+    [LoggerMessage(108, LogLevel.Debug, "Abandoned token request for key {KeyPrefix} ended late with token {TokenFingerprint}; discarded, not cached")]
+    public static partial void LateResultDiscarded(ILogger logger, string tokenFingerprint, string keyPrefix);
+
+    [LoggerMessage(109, LogLevel.Information, "Token request for key {KeyPrefix} failed to connect ({ErrorType}); callers that came through another plugin instance try once more through theirs")]
+    public static partial void RetryingThroughOtherPlugin(ILogger logger, string keyPrefix, string errorType);
 }

@@ -49,7 +49,12 @@ internal sealed class CacheHarness : IDisposable
     /// <summary>Callers waiting on the identity's in-flight token request (synchronisation only, never asserted on).</summary>
     public int Waiters(IAuthPlugin auth)
     {
-        var slot = Cache.GetSlot(auth.GetCacheId()!);
+        var slot = Cache.FindSlot(auth.GetCacheId()!);
+        if (slot is null)
+        {
+            return 0;
+        }
+
         lock (slot)
         {
             return slot.InFlight?.Waiters ?? 0;
@@ -59,7 +64,12 @@ internal sealed class CacheHarness : IDisposable
     /// <summary>Whether the identity has a token request under way.</summary>
     public bool Fetching(IAuthPlugin auth)
     {
-        var slot = Cache.GetSlot(auth.GetCacheId()!);
+        var slot = Cache.FindSlot(auth.GetCacheId()!);
+        if (slot is null)
+        {
+            return false;
+        }
+
         lock (slot)
         {
             return slot.InFlight is not null;

@@ -32,6 +32,9 @@ internal sealed class TokenServer : HttpMessageHandler
     /// <summary>The most token POSTs for one user that were ever in the handler at the same time.</summary>
     public int MaxInFlightPerUser => Volatile.Read(ref _maxInFlightPerUser);
 
+    /// <summary>Token POSTs for <paramref name="user"/> in the handler now (held ones included).</summary>
+    public int InFlightFor(string user) => _inFlightByUser.TryGetValue(user, out var n) ? n : 0;
+
     /// <summary>Lifetime of the tokens issued, by user name.</summary>
     public Func<string, TimeSpan> Lifetime { get; set; } = _ => TimeSpan.FromHours(1);
 
