@@ -54,7 +54,10 @@ internal static class RequestReplay
 
         foreach (var header in request.Headers)
         {
-            if (!string.Equals(header.Key, AuthenticatedSender.AuthTokenHeader, StringComparison.OrdinalIgnoreCase))
+            // The handler marks a body of unknown length "Transfer-Encoding: chunked"
+            // on the request itself; without the body that header is refused.
+            if (!string.Equals(header.Key, AuthenticatedSender.AuthTokenHeader, StringComparison.OrdinalIgnoreCase)
+                && (keepContent || !string.Equals(header.Key, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))
             {
                 copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
