@@ -189,6 +189,23 @@ public sealed class RedirectTests
         Assert.Equal(["GET /svc/x", "GET /svc/moved", "GET /svc/x"], rig.Home.Requests.Where(r => r.Contains("/svc", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task With_MaxRedirects_0_the_session_returns_the_3xx_even_when_raising_errors()
+    {
+        await using var rig = await RedirectRig.StartAsync(ClientSetup.SessionOverKeystoneTransport, o =>
+        {
+            o.MaxRedirects = 0;
+            o.RaiseOnError = true;
+        });
+        rig.Home.OnService(Redirect(302, rig.ForeignUrl("svc/elsewhere")));
+
+        using var response = await rig.GetAsync("x").WaitAsync(Guard);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal(rig.ForeignUrl("svc/elsewhere"), response.Headers.Location!.AbsoluteUri);
+        Assert.Equal(0, rig.Foreign.ServiceCalls);
+    }
+
     private static Func<HttpContext, Task> Redirect(int status, string location) =>
         Faults.Status(status, """{"moved":true}""", "application/json", ("Location", location));
 

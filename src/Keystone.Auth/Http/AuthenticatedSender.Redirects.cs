@@ -117,11 +117,18 @@ internal sealed partial class AuthenticatedSender
             new Uri(Redirects.Display(sent)), reachedOrigin, null);
     }
 
+    /// <summary>
+    /// What <see cref="KeystoneSessionOptions.RaiseOnError"/> raises: 4xx/5xx, as
+    /// keystoneauth's <c>raise_exc</c>. A 3xx the library did not follow (e.g. a
+    /// 307 whose body cannot be sent again) is an answer, not an error.
+    /// </summary>
+    public static bool IsError(System.Net.HttpStatusCode status) => (int)status >= 400;
+
     /// <summary>The response goes to the caller: for the session, read it whole now (see <c>bufferFor</c>).</summary>
     private ValueTask<HttpResponseMessage> HandOverAsync(HttpResponseMessage response, HttpClient? bufferFor, Uri target, TimeoutScope deadline)
     {
         // An error the session raises is read (at most 64 KiB) by the session itself.
-        if (bufferFor is null || (_options.RaiseOnError && !ErrorResponse.IsSuccess(response.StatusCode)))
+        if (bufferFor is null || (_options.RaiseOnError && IsError(response.StatusCode)))
         {
             return new ValueTask<HttpResponseMessage>(response);
         }

@@ -74,14 +74,20 @@ public sealed class KeystoneSession : IDisposable
     /// the endpoint override, else the catalog endpoint <paramref name="endpointFilter"/>
     /// selects, else <see cref="HttpClient.BaseAddress"/>; an absolute URL is sent as is.
     /// </summary>
+    /// <remarks>
+    /// Redirects within the request's origin are followed here, with the token, up
+    /// to <see cref="KeystoneSessionOptions.MaxRedirects"/>; the token never goes to
+    /// another origin. A 3xx that is not followed is returned, not raised.
+    /// </remarks>
     /// <exception cref="KeystoneHttpException">A 4xx/5xx answer while <see cref="KeystoneSessionOptions.RaiseOnError"/> is true.</exception>
+    /// <exception cref="KeystoneRedirectException">A redirect to another origin, too many redirects, or the client's own handler followed one.</exception>
     /// <exception cref="KeystoneException">No token, no endpoint, or the transport failed.</exception>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var response = await _sender.SendAsync(request, endpointFilter, _http.BaseAddress, _transport, _http, cancellationToken).ConfigureAwait(false);
-        if (!_sender.Options.RaiseOnError || ErrorResponse.IsSuccess(response.StatusCode))
+        if (!_sender.Options.RaiseOnError || !AuthenticatedSender.IsError(response.StatusCode))
         {
             return response;
         }

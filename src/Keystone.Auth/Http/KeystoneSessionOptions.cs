@@ -47,9 +47,11 @@ public sealed class KeystoneSessionOptions
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>
-    /// Buffer request bodies that cannot be sent twice (e.g. <see cref="StreamContent"/>)
-    /// so the request can be resent after a 401 (default true). When false, such a
-    /// request is not resent and the caller gets the original 401.
+    /// Keep a copy of request bodies that cannot be sent twice (e.g. <see cref="StreamContent"/>
+    /// over a forward-only stream), taken while they stream out and bounded by
+    /// <see cref="MaxBufferedContentBytes"/>, so the request can be resent after a 401
+    /// or a 307/308 (default true). When false, such a request is not resent and the
+    /// caller gets the original 401.
     /// </summary>
     public bool BufferRequestContent { get; set; } = true;
 
