@@ -49,6 +49,22 @@ public sealed class RedirectTests
         Assert.DoesNotContain(rig.Home.IssuedTokens.Single(), ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_refusal_names_the_origin_without_its_user_information()
+    {
+        await using var rig = await RedirectRig.StartAsync(ClientSetup.SessionOverKeystoneTransport);
+        var location = $"http://admin:s3cret-pw@127.0.0.1:{rig.Foreign.BaseUri.Port}/svc/x";
+        rig.Home.OnService(Redirect(302, location));
+
+        var ex = await Assert.ThrowsAsync<KeystoneRedirectException>(() => rig.GetAsync("x").WaitAsync(Guard));
+
+        Assert.DoesNotContain("s3cret-pw", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", ex.TargetOrigin!.OriginalString, StringComparison.Ordinal);
+        Assert.DoesNotContain(rig.Logs.Entries, e => e.Message.Contains("s3cret-pw", StringComparison.Ordinal));
+        Assert.Contains(rig.Logs.Entries, e => e.EventId == 31);
+        Assert.Equal(0, rig.Foreign.ServiceCalls);
+    }
+
     [Theory]
     [InlineData(301)]
     [InlineData(302)]
