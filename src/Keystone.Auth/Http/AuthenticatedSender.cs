@@ -68,8 +68,9 @@ internal sealed partial class AuthenticatedSender
     /// whole within its timeout, as <see cref="HttpCompletionOption.ResponseContentRead"/>
     /// would, but only once it is known to be the caller's (a rejected answer is
     /// never read). Null for the handler, whose HttpClient does that itself.
+    /// It returns a <see cref="ValueTask{TResult}"/>: the session awaits it, so a
+    /// call that completes at once allocates no task here.
     /// </remarks>
-    /// <remarks>It returns a <see cref="ValueTask{TResult}"/>: the session awaits it, so a call that completes at once allocates no task here.</remarks>
     public async ValueTask<HttpResponseMessage> SendAsync(
         HttpRequestMessage request,
         EndpointFilter? filter,
