@@ -65,6 +65,32 @@ public sealed class RedirectTests
         Assert.Equal(0, rig.Foreign.ServiceCalls);
     }
 
+    [Fact]
+    public async Task A_followed_location_loses_its_user_information()
+    {
+        await using var rig = await RedirectRig.StartAsync(ClientSetup.SessionOverKeystoneTransport, o =>
+        {
+            o.FollowCrossOriginRedirects = true;
+            o.RaiseOnError = true;
+        });
+        rig.Home.OnService(Redirect(302, $"http://admin:s3cret-pw@127.0.0.1:{rig.Foreign.BaseUri.Port}/svc/x"));
+        string? authorization = null;
+        rig.Foreign.OnService(ctx =>
+        {
+            authorization = ctx.Request.Headers.Authorization.FirstOrDefault();
+            return rig.Foreign.Write401Async(ctx);
+        });
+
+        var ex = await Assert.ThrowsAsync<KeystoneHttpException>(() => rig.GetAsync("x").WaitAsync(Guard));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.Null(authorization);
+        Assert.Null(Assert.Single(rig.Foreign.SeenServiceTokens));
+        Assert.DoesNotContain("s3cret-pw", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", ex.RequestUri!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(1, rig.Home.TokenPosts);
+    }
+
     [Theory]
     [InlineData(301)]
     [InlineData(302)]

@@ -40,6 +40,13 @@ internal sealed partial class AuthenticatedSender
                 return (response, foreign);
             }
 
+            // User information in a Location is a server's to give, not ours to send
+            // on or to show in logs and messages: the next request goes without it.
+            if (next.UserInfo.Length > 0)
+            {
+                next = new Uri(Redirects.Display(next));
+            }
+
             var status = response.StatusCode;
             if (hops >= _options.MaxRedirects)
             {
