@@ -1,4 +1,5 @@
 using Keystone.Auth;
+using Keystone.Auth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -59,6 +60,11 @@ public static class KeystoneHttpClientBuilderExtensions
         KeystoneAuthServiceCollectionExtensions.AddCore(builder.Services);
         var name = identityName ?? Options.Options.DefaultName;
         builder.ConfigureHttpClient(client => client.BaseAddress ??= KeystoneAuthHandler.CatalogBaseAddress);
+
+        // Whatever primary handler the client ends up with (the factory's default
+        // HttpClientHandler included) must not follow redirects: it would carry the
+        // token to any origin. The handler checks again on first use.
+        builder.ConfigurePrimaryHttpMessageHandler((primary, _) => Redirects.TryDisableAutoRedirect(primary));
         return builder.AddHttpMessageHandler(sp =>
         {
             var settings = sp.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(name);

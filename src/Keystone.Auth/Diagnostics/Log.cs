@@ -106,4 +106,19 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Warning, "Rejected server certificate {Subject}: {Reason}")]
     public static partial void CertificateRejected(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(30, LogLevel.Warning, "{Method} {RequestUri} was redirected to {Origin} by the HttpClient's own handler (AllowAutoRedirect): token {TokenFingerprint} went there and is dropped; give the client a handler with AllowAutoRedirect = false")]
+    public static partial void RedirectFollowedBelow(ILogger logger, HttpMethod method, string requestUri, string origin, string tokenFingerprint);
+
+    [LoggerMessage(31, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} redirecting to another origin {Origin}; not followed (FollowCrossOriginRedirects is off)")]
+    public static partial void CrossOriginRedirectRefused(ILogger logger, HttpMethod method, string requestUri, int statusCode, string origin);
+
+    [LoggerMessage(32, LogLevel.Debug, "{Method} {RequestUri} answered {StatusCode}; following to {Location} as {NextMethod} (token sent: {WithToken})")]
+    public static partial void FollowingRedirect(ILogger logger, HttpMethod method, string requestUri, int statusCode, string location, HttpMethod nextMethod, bool withToken);
+
+    [LoggerMessage(33, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} after a redirect to another origin; not re-authenticating for that origin")]
+    public static partial void ForeignRejection(ILogger logger, HttpMethod method, string requestUri, int statusCode);
+
+    [LoggerMessage(34, LogLevel.Warning, "{Method} {RequestUri} answered {StatusCode} to {Location}, which needs the body sent again, but the body cannot be sent twice; returning the redirect")]
+    public static partial void RedirectNotReplayable(ILogger logger, HttpMethod method, string requestUri, int statusCode, string location);
 }

@@ -11,7 +11,7 @@ namespace Keystone.Auth.Http;
 /// <see cref="KeystoneAuthHandler"/>; they differ only in how a request finally
 /// goes out (<c>HttpClient.SendAsync</c> vs the next handler).
 /// </summary>
-internal sealed class AuthenticatedSender
+internal sealed partial class AuthenticatedSender
 {
     public const string AuthTokenHeader = "X-Auth-Token";
 
@@ -27,7 +27,7 @@ internal sealed class AuthenticatedSender
         _options = options;
         _logger = logger;
         _time = time;
-        _mayResend = options.RetryOnTokenRejected || options.ConnectRetries > 0 || options.StatusCodeRetries > 0;
+        _mayResend = options.RetryOnTokenRejected || options.ConnectRetries > 0 || options.StatusCodeRetries > 0 || options.MaxRedirects > 0;
     }
 
     public IAuthPlugin Auth => _auth;
@@ -58,16 +58,25 @@ internal sealed class AuthenticatedSender
     }
 
     /// <summary>
-    /// Sends <paramref name="request"/> with a token; on a token-rejected status
+    /// Sends <paramref name="request"/> with a token, following same-origin
+    /// redirects; on a token-rejected status from the request's own origin
     /// invalidates exactly that token, gets a fresh one and resends a copy once.
     /// A second rejection is returned as is, never looped.
     /// </summary>
-    /// <remarks>A <see cref="ValueTask{TResult}"/>: the session awaits it, so a call that completes at once allocates no task here.</remarks>
+    /// <remarks>
+    /// <c>bufferFor</c> is the session's client: the response handed back is read
+    /// whole within its timeout, as <see cref="HttpCompletionOption.ResponseContentRead"/>
+    /// would, but only once it is known to be the caller's (a rejected answer is
+    /// never read). Null for the handler, whose HttpClient does that itself.
+    /// It returns a <see cref="ValueTask{TResult}"/>: the session awaits it, so a
+    /// call that completes at once allocates no task here.
+    /// </remarks>
     public async ValueTask<HttpResponseMessage> SendAsync(
         HttpRequestMessage request,
         EndpointFilter? filter,
         Uri? baseAddress,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
+        HttpClient? bufferFor,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -84,34 +93,47 @@ internal sealed class AuthenticatedSender
             target = Resolve(requested, access, filter, baseAddress);
             request.RequestUri = target;
             ApplyDefaultHeaders(request);
-            var resendable = !_mayResend || await RequestReplay.PrepareAsync(request, _options.BufferRequestContent, deadline.Token).ConfigureAwait(false);
+            if (_mayResend)
+            {
+                RequestReplay.Prepare(request, _options);
+            }
 
-            // 3. send it with the token
+            // 3. send it with the token (same-origin redirects followed here, never below)
             SetToken(request, access);
-            var response = await SendWithRetriesAsync(request, resendable, transport, deadline).ConfigureAwait(false);
+            var (response, foreign) = await SendFollowingRedirectsAsync(request, access, transport, deadline).ConfigureAwait(false);
 
             // 4. rejected? drop that token (only that one), get another, resend once
             if (!_options.RetryOnTokenRejected || !_options.TokenRejectedStatusCodes.Contains(response.StatusCode))
             {
-                return response;
+                return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
             }
 
             var status = (int)response.StatusCode;
-            if (!resendable)
+            if (foreign)
             {
-                Log.ReauthNotPossible(_logger, request.Method, target, status, "its content cannot be sent twice and BufferRequestContent is false");
-                return response;
+                // Another origin's 401 says nothing about our token, and a fresh
+                // token must never be fetched for a place it may not go.
+                Log.ForeignRejection(_logger, request.Method, Redirects.Display(target), status);
+                return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
+            }
+
+            if (!RequestReplay.CanResend(request.Content))
+            {
+                Log.ReauthNotPossible(_logger, request.Method, target, status, "its body cannot be sent twice (BufferRequestContent is false, or it is larger than MaxBufferedContentBytes)");
+                return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
             }
 
             if (!_auth.Invalidate(access))
             {
                 Log.ReauthNotPossible(_logger, request.Method, target, status, "the auth plugin cannot re-authenticate");
-                return response;
+                return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
             }
 
             Log.TokenRejected(_logger, request.Method, target, status, access.TokenFingerprint);
             KeystoneTelemetry.ReauthRetries.Add(1, new KeyValuePair<string, object?>("status", status));
             Activity.Current?.AddEvent(new ActivityEvent("keystone.token_rejected"));
+
+            // Not read: its body may be large, and nobody will look at it.
             response.Dispose();
 
             var fresh = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
@@ -121,13 +143,13 @@ internal sealed class AuthenticatedSender
             target = Resolve(requested, fresh, filter, baseAddress);
             var resend = RequestReplay.Copy(request, target);
             SetToken(resend, fresh);
-            var second = await SendWithRetriesAsync(resend, true, transport, deadline).ConfigureAwait(false);
+            var (second, _) = await SendFollowingRedirectsAsync(resend, fresh, transport, deadline).ConfigureAwait(false);
             if (_options.TokenRejectedStatusCodes.Contains(second.StatusCode))
             {
                 Log.RejectedAfterReauth(_logger, resend.Method, target, (int)second.StatusCode, fresh.TokenFingerprint);
             }
 
-            return second;
+            return await HandOverAsync(second, bufferFor, target, deadline).ConfigureAwait(false);
         }
         catch (Exception ex) when (deadline.Classify(ex, target ?? requested) is { } typed)
         {
@@ -137,7 +159,6 @@ internal sealed class AuthenticatedSender
 
     private async ValueTask<HttpResponseMessage> SendWithRetriesAsync(
         HttpRequestMessage request,
-        bool resendable,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
         TimeoutScope deadline)
     {
@@ -154,7 +175,8 @@ internal sealed class AuthenticatedSender
             {
                 response = await transport(current, deadline.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (resendable && connectAttempts < _options.ConnectRetries
+            catch (Exception ex) when (connectAttempts < _options.ConnectRetries
+                && RequestReplay.CanResend(current.Content)
                 && deadline.Classify(ex, current.RequestUri) is ConnectFailureException or ConnectTimeoutException)
             {
                 connectAttempts++;
@@ -171,9 +193,10 @@ internal sealed class AuthenticatedSender
                 Log.RequestCompleted(_logger, current.Method, current.RequestUri, response.StatusCode, _time.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            if (resendable && statusAttempts < _options.StatusCodeRetries
+            if (statusAttempts < _options.StatusCodeRetries
                 && _options.RetriableStatusCodes.Contains(response.StatusCode)
-                && (IsIdempotent(current.Method) || _options.RetryNonIdempotent))
+                && (IsIdempotent(current.Method) || _options.RetryNonIdempotent)
+                && RequestReplay.CanResend(current.Content))
             {
                 statusAttempts++;
                 var delay = Backoff(statusAttempts, ErrorResponse.RetryAfter(response, _time));
@@ -247,7 +270,7 @@ internal sealed class AuthenticatedSender
         }
     }
 
-    /// <summary>A transient retry resends with the same token: <see cref="RequestReplay.Copy"/> drops it, and a request must never go out without one.</summary>
+    /// <summary>A transient retry resends with the same token: <c>RequestReplay.Copy</c> drops it, and a request must never go out without one.</summary>
     private static HttpRequestMessage CopyWithToken(HttpRequestMessage request)
     {
         var copy = RequestReplay.Copy(request, request.RequestUri!);

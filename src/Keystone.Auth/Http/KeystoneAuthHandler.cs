@@ -17,12 +17,20 @@ namespace Keystone.Auth;
 /// with the handler's <see cref="EndpointFilter"/> (or the one set per request in
 /// <see cref="KeystoneRequestOptions.EndpointFilter"/>). Any other absolute URL is
 /// sent as is.
+/// <para>
+/// Redirects are followed by this handler (same origin only, see
+/// <see cref="KeystoneSessionOptions.MaxRedirects"/>), never below it: on first use
+/// it turns off <c>AllowAutoRedirect</c> of a <see cref="SocketsHttpHandler"/> or
+/// <see cref="HttpClientHandler"/> at the bottom of its chain, when that handler has
+/// not sent anything yet.
+/// </para>
 /// </remarks>
 public sealed class KeystoneAuthHandler : DelegatingHandler
 {
     private readonly AuthenticatedSender _sender;
     private readonly EndpointFilter? _filter;
     private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _next;
+    private volatile bool _innerChecked;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="auth">Where tokens come from.</param>
@@ -65,6 +73,13 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
             request.RequestUri = new Uri(uri.PathAndQuery, UriKind.Relative);
         }
 
-        return _sender.SendAsync(request, filter, null, _next, cancellationToken).AsTask();
+        if (!_innerChecked)
+        {
+            // InnerHandler is set after construction, so this is the first moment to see it.
+            Redirects.TryDisableAutoRedirect(InnerHandler);
+            _innerChecked = true;
+        }
+
+        return _sender.SendAsync(request, filter, null, _next, null, cancellationToken).AsTask();
     }
 }

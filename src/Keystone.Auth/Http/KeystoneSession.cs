@@ -42,7 +42,9 @@ public sealed class KeystoneSession : IDisposable
 
         _http = httpClient;
         _sender = new AuthenticatedSender(auth, snapshot, (ILogger?)logger ?? NullLogger.Instance, timeProvider ?? TimeProvider.System);
-        _transport = (request, ct) => _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        // Headers first: a rejected answer or a redirect is disposed unread; the
+        // answer handed to the caller is then read whole, as before.
+        _transport = (request, ct) => _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
     /// <summary>The auth plugin tokens come from.</summary>
@@ -72,14 +74,20 @@ public sealed class KeystoneSession : IDisposable
     /// the endpoint override, else the catalog endpoint <paramref name="endpointFilter"/>
     /// selects, else <see cref="HttpClient.BaseAddress"/>; an absolute URL is sent as is.
     /// </summary>
+    /// <remarks>
+    /// Redirects within the request's origin are followed here, with the token, up
+    /// to <see cref="KeystoneSessionOptions.MaxRedirects"/>; the token never goes to
+    /// another origin. A 3xx that is not followed is returned, not raised.
+    /// </remarks>
     /// <exception cref="KeystoneHttpException">A 4xx/5xx answer while <see cref="KeystoneSessionOptions.RaiseOnError"/> is true.</exception>
+    /// <exception cref="KeystoneRedirectException">A redirect to another origin, too many redirects, or the client's own handler followed one.</exception>
     /// <exception cref="KeystoneException">No token, no endpoint, or the transport failed.</exception>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, EndpointFilter? endpointFilter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var response = await _sender.SendAsync(request, endpointFilter, _http.BaseAddress, _transport, cancellationToken).ConfigureAwait(false);
-        if (!_sender.Options.RaiseOnError || ErrorResponse.IsSuccess(response.StatusCode))
+        var response = await _sender.SendAsync(request, endpointFilter, _http.BaseAddress, _transport, _http, cancellationToken).ConfigureAwait(false);
+        if (!_sender.Options.RaiseOnError || !AuthenticatedSender.IsError(response.StatusCode))
         {
             return response;
         }
@@ -87,7 +95,18 @@ public sealed class KeystoneSession : IDisposable
         using (response)
         {
             var target = response.RequestMessage?.RequestUri ?? request.RequestUri;
-            throw await ErrorResponse.ToExceptionAsync(response, request.Method, target, false, cancellationToken).ConfigureAwait(false);
+
+            // The error body was not read yet: a stalled one must not hold the caller
+            // beyond the client's timeout (which covered it under ResponseContentRead).
+            using var bodyDeadline = new TimeoutScope(_http.Timeout, cancellationToken);
+            try
+            {
+                throw await ErrorResponse.ToExceptionAsync(response, request.Method, target, false, bodyDeadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new KeystoneHttpException(response.StatusCode, request.Method, target, requestId: ErrorResponse.RequestId(response));
+            }
         }
     }
 

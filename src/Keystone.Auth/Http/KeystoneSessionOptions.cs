@@ -47,11 +47,38 @@ public sealed class KeystoneSessionOptions
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>
-    /// Buffer request bodies that cannot be sent twice (e.g. <see cref="StreamContent"/>)
-    /// so the request can be resent after a 401 (default true). When false, such a
-    /// request is not resent and the caller gets the original 401.
+    /// Keep a copy of request bodies that cannot be sent twice (e.g. <see cref="StreamContent"/>
+    /// over a forward-only stream), taken while they stream out and bounded by
+    /// <see cref="MaxBufferedContentBytes"/>, so the request can be resent after a 401
+    /// or a 307/308 (default true). When false, such a request is not resent and the
+    /// caller gets the original 401.
     /// </summary>
     public bool BufferRequestContent { get; set; } = true;
+
+    /// <summary>
+    /// The most bytes of one request body kept for a resend (default 1 MiB). A body
+    /// that cannot be sent twice is streamed out at once and a copy of it is kept
+    /// only while it stays within this bound; a larger body (or one whose
+    /// <c>Content-Length</c> is larger) is streamed without a copy and is not resent:
+    /// a 401 on it reaches the caller as is. <see cref="ByteArrayContent"/> (and so
+    /// <see cref="StringContent"/>, JSON content) is resent without a copy, whatever its size.
+    /// </summary>
+    public long MaxBufferedContentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Redirects (301, 302, 303, 307, 308) followed on one call, by the library
+    /// itself and only within the origin of the request, with the token (default 5).
+    /// One more is a <see cref="KeystoneRedirectException"/>. 0 follows none: the
+    /// 3xx is returned to the caller.
+    /// </summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// Follow a redirect to another origin (scheme, host or port) WITHOUT the token
+    /// and without other credentials headers, and never re-authenticate on what that
+    /// origin answers (default false: such a redirect is a <see cref="KeystoneRedirectException"/>).
+    /// </summary>
+    public bool FollowCrossOriginRedirects { get; set; }
 
     /// <summary>Retries after a failure to connect (refused, DNS, connect timeout); default 0.</summary>
     public int ConnectRetries { get; set; }
@@ -93,6 +120,16 @@ public sealed class KeystoneSessionOptions
         if (Timeout is { } t && t <= TimeSpan.Zero && t != System.Threading.Timeout.InfiniteTimeSpan)
         {
             failures.Add("Timeout must be positive or Timeout.InfiniteTimeSpan");
+        }
+
+        if (MaxBufferedContentBytes < 0)
+        {
+            failures.Add("MaxBufferedContentBytes must not be negative");
+        }
+
+        if (MaxRedirects < 0)
+        {
+            failures.Add("MaxRedirects must not be negative");
         }
 
         if (ConnectRetries < 0)

@@ -44,6 +44,11 @@ public static class KeystoneTransport
             // Services are addressed by token, not session: a shared cookie jar
             // across thousands of endpoints would only grow.
             UseCookies = false,
+
+            // .NET re-sends every header but Authorization on a redirect, so
+            // X-Auth-Token would go to whatever origin a service names. The
+            // session and handler follow same-origin redirects themselves.
+            AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
 
