@@ -47,6 +47,7 @@ public sealed class PasswordAuth : IAuthPlugin
         ArgumentNullException.ThrowIfNull(httpClient);
         PasswordAuthOptionsValidator.ThrowIfInvalid(options);
         _options = options.Clone();
+        _options.AuthUrl = AuthUrl.Normalize(_options.AuthUrl);
         _http = httpClient;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
@@ -100,23 +101,14 @@ public sealed class PasswordAuth : IAuthPlugin
             request.Content = content;
 
             AccessInfo access;
-            using (var deadline = new TimeoutScope(_options.RequestTimeout, cancellationToken))
+            using (var deadline = new TimeoutScope(_options.RequestTimeout ?? PasswordAuthOptions.DefaultRequestTimeout, cancellationToken))
             {
                 try
                 {
                     // Headers first, then the body under our own size limit: a
                     // hostile or runaway answer is never buffered whole.
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-                    if (response.RequestMessage is { } sent && sent.Method != HttpMethod.Post)
-                    {
-                        // HttpClient follows 301/302/303 by sending a GET without the
-                        // body. Whatever answers that is no token response (Keystone
-                        // itself says 401, which would read as a wrong password).
-                        throw new InvalidResponseException(
-                            $"The token request was redirected to {sent.RequestUri} and became a {sent.Method} without its body; set AuthUrl to the address Keystone answers on",
-                            TokenUrl);
-                    }
-
+                    TokenRedirects.ThrowIfRedirected(response, TokenUrl);
                     if (!ErrorResponse.IsSuccess(response.StatusCode))
                     {
                         throw await ErrorResponse.ToExceptionAsync(

@@ -19,7 +19,12 @@ namespace Keystone.Auth;
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class PasswordAuthOptions
 {
-    /// <summary>The identity endpoint, e.g. <c>https://10.10.10.2:5001/v3</c>. <c>/v3</c> is appended when missing.</summary>
+    /// <summary>
+    /// The identity endpoint, e.g. <c>https://10.10.10.2:5001/v3</c>. <c>/v3</c> is
+    /// appended when missing; whitespace around it is ignored. Refused: a user or
+    /// password in the URL, a query, a <c>/v2.0</c> URL, and the token URL itself
+    /// (<c>…/v3/auth/tokens</c>); each message says what to write instead.
+    /// </summary>
     public string? AuthUrl { get; set; }
 
     /// <summary>The user id. Wins over <see cref="Username"/> when both are set.</summary>
@@ -68,16 +73,25 @@ public sealed class PasswordAuthOptions
     public bool IncludeCatalog { get; set; } = true;
 
     /// <summary>
-    /// Timeout of one token request, connect to last byte (default 30 s).
-    /// Null or <see cref="Timeout.InfiniteTimeSpan"/>: only the HttpClient's own.
+    /// Deadline of one token request, connect to the last byte of the body
+    /// (default 30 s; null also means 30 s). Always finite: the callers of one
+    /// identity share its token request, so one that never ended would leave
+    /// them all without a token. <see cref="Timeout.InfiniteTimeSpan"/>, zero,
+    /// negative values and more than one hour are refused by validation.
     /// </summary>
-    public TimeSpan? RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? RequestTimeout { get; set; } = DefaultRequestTimeout;
 
     /// <summary>
     /// The largest token response accepted, in bytes (default 64 MiB: a
     /// central cloud's catalog with thousands of regions is tens of MB).
     /// </summary>
     public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>The deadline of a token request when <see cref="RequestTimeout"/> is null.</summary>
+    internal static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest <see cref="RequestTimeout"/> accepted.</summary>
+    internal static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromHours(1);
 
     /// <summary>Returns a copy, so later changes to this instance do not affect a plugin.</summary>
     public PasswordAuthOptions Clone() => (PasswordAuthOptions)MemberwiseClone();
@@ -97,7 +111,7 @@ public sealed class PasswordAuthOptions
         string? Get(string name) => getVariable(name) is { Length: > 0 } v ? v : null;
         return new PasswordAuthOptions
         {
-            AuthUrl = Get("OS_AUTH_URL"),
+            AuthUrl = Identity.AuthUrl.Normalize(Get("OS_AUTH_URL")),
             UserId = Get("OS_USER_ID"),
             Username = Get("OS_USERNAME"),
             Password = Get("OS_PASSWORD"),

@@ -35,18 +35,7 @@ public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuth
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        if (string.IsNullOrWhiteSpace(options.AuthUrl))
-        {
-            failures.Add("AuthUrl is required");
-        }
-        else if (!Uri.TryCreate(options.AuthUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            failures.Add($"AuthUrl must be an absolute http or https URL, got '{options.AuthUrl}'");
-        }
-        else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-        {
-            failures.Add("AuthUrl must not have a query or fragment");
-        }
+        Identity.AuthUrl.Check(options.AuthUrl, nameof(options.AuthUrl), failures);
 
         if (string.IsNullOrEmpty(options.Password))
         {
@@ -119,9 +108,19 @@ public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuth
             failures.Add($"Authentication cannot be scoped to multiple targets ({string.Join(", ", scopes)}); pick one of project, domain, system, trust or unscoped");
         }
 
-        if (options.RequestTimeout is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        if (options.RequestTimeout == Timeout.InfiniteTimeSpan)
         {
-            failures.Add("RequestTimeout must be positive or Timeout.InfiniteTimeSpan");
+            // A token request with no end would hold every caller of its
+            // identity (they share one fetch) until the process restarts.
+            failures.Add("RequestTimeout must be finite: a token request without a deadline can wedge its identity; leave it null for the default (30 s)");
+        }
+        else if (options.RequestTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            failures.Add("RequestTimeout must be positive");
+        }
+        else if (options.RequestTimeout > PasswordAuthOptions.MaxRequestTimeout)
+        {
+            failures.Add($"RequestTimeout must be at most {PasswordAuthOptions.MaxRequestTimeout} (one token request)");
         }
 
         if (options.MaxResponseBytes <= 0)

@@ -12,17 +12,8 @@ namespace Keystone.Auth.Identity;
 /// </summary>
 internal static class TokenRequest
 {
-    /// <summary><c>{AuthUrl}/auth/tokens</c>, with <c>/v3</c> inserted when the URL does not end in it.</summary>
-    public static Uri TokenUrl(PasswordAuthOptions options)
-    {
-        var baseUrl = options.AuthUrl!.TrimEnd('/');
-        if (!baseUrl.EndsWith("/v3", StringComparison.OrdinalIgnoreCase))
-        {
-            baseUrl += "/v3";
-        }
-
-        return new Uri(baseUrl + "/auth/tokens" + (options.IncludeCatalog ? string.Empty : "?nocatalog"), UriKind.Absolute);
-    }
+    /// <summary><c>{AuthUrl}/v3/auth/tokens</c>, with <c>?nocatalog</c> when the catalog is not wanted.</summary>
+    public static Uri TokenUrl(PasswordAuthOptions options) => AuthUrl.TokenUrl(options.AuthUrl, options.IncludeCatalog);
 
     /// <summary>Writes the request body. The caller clears the buffer after use: it holds the password.</summary>
     public static void WriteBody(PasswordAuthOptions o, IBufferWriter<byte> output)
