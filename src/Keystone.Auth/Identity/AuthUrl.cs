@@ -38,6 +38,24 @@ internal static class AuthUrl
     }
 
     /// <summary>
+    /// Adds why <paramref name="value"/> is not a usable absolute http(s) URL
+    /// (whitespace inside, user information, query), naming
+    /// <paramref name="option"/>; for URLs other than the identity endpoint.
+    /// </summary>
+    public static void CheckAbsolute(string? value, string option, List<string> failures)
+    {
+        var text = Normalize(value);
+        if (string.IsNullOrEmpty(text))
+        {
+            failures.Add($"{option} is required");
+        }
+        else if (!TryParse(text, out _, out var problem))
+        {
+            failures.Add($"{option} {problem}");
+        }
+    }
+
+    /// <summary>
     /// <c>{base}/v3/auth/tokens</c> (with <c>?nocatalog</c> when asked) for a
     /// value that passed <see cref="Check"/>; <c>/v3</c> is added when the path
     /// does not already end in it.
