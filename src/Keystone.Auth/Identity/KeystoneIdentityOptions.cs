@@ -140,6 +140,22 @@ public abstract class KeystoneIdentityOptions
         ReadScopeEnvironment(Get);
     }
 
+    /// <summary>
+    /// Overlays every string setting that is set here onto <paramref name="to"/>
+    /// (e.g. environment variables over bound configuration); unset ones leave
+    /// <paramref name="to"/> as it is.
+    /// </summary>
+    internal void CopySetValuesTo(KeystoneIdentityOptions to)
+    {
+        to.AuthUrl = AuthUrl ?? to.AuthUrl;
+        CopyMethodValuesTo(to);
+    }
+
+    /// <summary>The method's and scope's part of <see cref="CopySetValuesTo"/>.</summary>
+    private protected virtual void CopyMethodValuesTo(KeystoneIdentityOptions to)
+    {
+    }
+
     /// <summary>Adds the method's own problems (user, secret...).</summary>
     private protected abstract void CheckMethod(List<string> failures);
 

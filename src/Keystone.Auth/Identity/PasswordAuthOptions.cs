@@ -73,6 +73,19 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
         AppendScope(text);
     }
 
+    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
+    {
+        base.CopyMethodValuesTo(to);
+        if (to is PasswordAuthOptions p)
+        {
+            p.UserId = UserId ?? p.UserId;
+            p.Username = Username ?? p.Username;
+            p.Password = Password ?? p.Password;
+            p.UserDomainId = UserDomainId ?? p.UserDomainId;
+            p.UserDomainName = UserDomainName ?? p.UserDomainName;
+        }
+    }
+
     private protected override void ReadMethodEnvironment(Func<string, string?> get)
     {
         UserId = get("OS_USER_ID");

@@ -56,6 +56,21 @@ public abstract class ScopedIdentityOptions : KeystoneIdentityOptions
         TrustId = get("OS_TRUST_ID");
     }
 
+    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
+    {
+        if (to is ScopedIdentityOptions s)
+        {
+            s.ProjectId = ProjectId ?? s.ProjectId;
+            s.ProjectName = ProjectName ?? s.ProjectName;
+            s.ProjectDomainId = ProjectDomainId ?? s.ProjectDomainId;
+            s.ProjectDomainName = ProjectDomainName ?? s.ProjectDomainName;
+            s.DomainId = DomainId ?? s.DomainId;
+            s.DomainName = DomainName ?? s.DomainName;
+            s.SystemScope = SystemScope ?? s.SystemScope;
+            s.TrustId = TrustId ?? s.TrustId;
+        }
+    }
+
     /// <summary>Appends the scope fields after the method's own.</summary>
     private protected void AppendScope(StringBuilder text)
     {
