@@ -102,6 +102,25 @@ public sealed class MethodValidationTests
     }
 
     [Fact]
+    public void A_generic_serializer_never_sees_a_secret()
+    {
+        // What a structured logger does when it destructures an object.
+        var texts = new[]
+        {
+            System.Text.Json.JsonSerializer.Serialize(new ApplicationCredentialAuthOptions { AuthUrl = Fixtures.AuthUrl, ApplicationCredentialId = "ac-1", ApplicationCredentialSecret = Secret }),
+            System.Text.Json.JsonSerializer.Serialize(new TokenAuthOptions { AuthUrl = Fixtures.AuthUrl, Token = Secret }),
+            System.Text.Json.JsonSerializer.Serialize(new FixedTokenAuthOptions { Token = Secret, Endpoint = "https://h/v1" }),
+        };
+
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("ac-1", texts[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_environment_reads_each_methods_variables()
     {
         var env = new Dictionary<string, string>
