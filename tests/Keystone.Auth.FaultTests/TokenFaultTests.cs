@@ -301,24 +301,6 @@ public sealed class TokenFaultTests : FaultTestBase
         await AssertNothingCachedAsync(client);
     }
 
-    [Theory]
-    [InlineData(307)]
-    [InlineData(308)]
-    public async Task Redirect_that_keeps_the_POST_is_followed_with_its_body(int status)
-    {
-        // 307/308 resend the POST with its body to the new location (same
-        // scheme only: HttpClient never follows https -> http). Documented.
-        Server.OnToken(Faults.Status(status, null, "application/json", ("Location", Server.BaseUri + "v3/auth/tokens?moved=1")));
-        Server.ExpectedPassword = Harness.Password;
-        using var client = new Harness(Server);
-
-        using var response = await client.Session.GetAsync("/x", Harness.Compute).WaitAsync(Guard);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, Server.TokenPosts); // the redirected POST and the followed one
-        Assert.Single(Server.IssuedTokens);
-    }
-
     private JsonObject TenMegabyteBody()
     {
         var catalog = Server.DefaultCatalog();

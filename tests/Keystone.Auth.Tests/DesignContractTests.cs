@@ -49,6 +49,29 @@ public sealed class DesignContractTests
     }
 
     [Fact]
+    public async Task Other_methods_snippet_compiles_and_runs_on_the_same_cache_and_session()
+    {
+        var mock = new MockHttpMessageHandler();
+        var tokenPosts = mock.When(HttpMethod.Post, "https://10.10.10.2:5001/v3/auth/tokens")
+            .Respond(_ => Fixtures.TokenResponse("tok-1"));
+        var (url, id, secret, existing, pid) = ("https://10.10.10.2:5001/v3", "ac-1", "s3cret", "tok-0", "p-1");
+        using var http = new HttpClient(mock);
+
+        // ---- DESIGN.md §4, other auth methods
+        var appcred = new ApplicationCredentialAuth(new ApplicationCredentialAuthOptions
+        {
+            AuthUrl = url, ApplicationCredentialId = id, ApplicationCredentialSecret = secret,
+        }, http);                                                  // or ApplicationCredentialName + secret + UserId / Username + UserDomainName
+        var rescoped = new TokenAuth(new TokenAuthOptions { AuthUrl = url, Token = existing, ProjectId = pid }, http);
+        using var s2 = new KeystoneSession(new CachingPasswordAuth(appcred, TokenCache.Shared), http);
+        // ----
+
+        Assert.Equal("tok-1", (await s2.GetAccessAsync()).Token);
+        Assert.Equal("tok-1", (await rescoped.GetAccessAsync()).Token);
+        Assert.Equal(2, mock.GetMatchCount(tokenPosts));
+    }
+
+    [Fact]
     public void Shared_cache_is_one_instance()
     {
         Assert.Same(TokenCache.Shared, TokenCache.Shared);

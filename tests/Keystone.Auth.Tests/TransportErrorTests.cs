@@ -135,7 +135,7 @@ public sealed class TransportErrorTests
     {
         await using var server = LoopbackServer.NeverAnswers();
         using var http = new HttpClient { Timeout = s_shortTimeout };
-        var auth = new PasswordAuth(OptionsFor(server.Url(), Timeout.InfiniteTimeSpan), http);
+        var auth = new PasswordAuth(OptionsFor(server.Url(), null), http);
 
         await Assert.ThrowsAsync<KeystoneTimeoutException>(() => auth.GetAccessAsync().AsTask());
     }

@@ -164,21 +164,5 @@ public static class KeystoneAuthServiceCollectionExtensions
         services.AddSingleton<IOptionsChangeTokenSource<KeystoneAuthOptions>>(new ConfigurationChangeTokenSource<KeystoneAuthOptions>(name, configuration));
     }
 
-    private static void CopyCredentials(PasswordAuthOptions from, PasswordAuthOptions to)
-    {
-        to.AuthUrl = from.AuthUrl ?? to.AuthUrl;
-        to.UserId = from.UserId ?? to.UserId;
-        to.Username = from.Username ?? to.Username;
-        to.Password = from.Password ?? to.Password;
-        to.UserDomainId = from.UserDomainId ?? to.UserDomainId;
-        to.UserDomainName = from.UserDomainName ?? to.UserDomainName;
-        to.ProjectId = from.ProjectId ?? to.ProjectId;
-        to.ProjectName = from.ProjectName ?? to.ProjectName;
-        to.ProjectDomainId = from.ProjectDomainId ?? to.ProjectDomainId;
-        to.ProjectDomainName = from.ProjectDomainName ?? to.ProjectDomainName;
-        to.DomainId = from.DomainId ?? to.DomainId;
-        to.DomainName = from.DomainName ?? to.DomainName;
-        to.SystemScope = from.SystemScope ?? to.SystemScope;
-        to.TrustId = from.TrustId ?? to.TrustId;
-    }
+    private static void CopyCredentials(PasswordAuthOptions from, PasswordAuthOptions to) => from.CopySetValuesTo(to);
 }

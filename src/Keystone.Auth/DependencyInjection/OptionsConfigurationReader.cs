@@ -15,25 +15,35 @@ internal static class OptionsConfigurationReader
     public static void Read(IConfiguration section, PasswordAuthOptions o)
     {
         var errors = new List<string>();
-        o.AuthUrl = String(section, nameof(o.AuthUrl)) ?? o.AuthUrl;
+        ReadIdentity(section, o, errors);
         o.UserId = String(section, nameof(o.UserId)) ?? o.UserId;
         o.Username = String(section, nameof(o.Username)) ?? o.Username;
         o.UserDomainId = String(section, nameof(o.UserDomainId)) ?? o.UserDomainId;
         o.UserDomainName = String(section, nameof(o.UserDomainName)) ?? o.UserDomainName;
         o.Password = String(section, nameof(o.Password)) ?? o.Password;
-        o.ProjectId = String(section, nameof(o.ProjectId)) ?? o.ProjectId;
-        o.ProjectName = String(section, nameof(o.ProjectName)) ?? o.ProjectName;
-        o.ProjectDomainId = String(section, nameof(o.ProjectDomainId)) ?? o.ProjectDomainId;
-        o.ProjectDomainName = String(section, nameof(o.ProjectDomainName)) ?? o.ProjectDomainName;
-        o.DomainId = String(section, nameof(o.DomainId)) ?? o.DomainId;
-        o.DomainName = String(section, nameof(o.DomainName)) ?? o.DomainName;
-        o.SystemScope = String(section, nameof(o.SystemScope)) ?? o.SystemScope;
-        o.TrustId = String(section, nameof(o.TrustId)) ?? o.TrustId;
-        o.Unscoped = Bool(section, nameof(o.Unscoped), errors) ?? o.Unscoped;
+        ThrowIfAny(nameof(PasswordAuthOptions), errors);
+    }
+
+    /// <summary>The settings every method shares (endpoint, limits) and, for a scoped method, its scope: read once for all.</summary>
+    private static void ReadIdentity(IConfiguration section, KeystoneIdentityOptions o, List<string> errors)
+    {
+        o.AuthUrl = String(section, nameof(o.AuthUrl)) ?? o.AuthUrl;
         o.IncludeCatalog = Bool(section, nameof(o.IncludeCatalog), errors) ?? o.IncludeCatalog;
         o.RequestTimeout = Time(section, nameof(o.RequestTimeout), errors) ?? o.RequestTimeout;
         o.MaxResponseBytes = Int(section, nameof(o.MaxResponseBytes), errors) ?? o.MaxResponseBytes;
-        ThrowIfAny(nameof(PasswordAuthOptions), errors);
+        o.StableCacheId = Bool(section, nameof(o.StableCacheId), errors) ?? o.StableCacheId;
+        if (o is ScopedIdentityOptions s)
+        {
+            s.ProjectId = String(section, nameof(s.ProjectId)) ?? s.ProjectId;
+            s.ProjectName = String(section, nameof(s.ProjectName)) ?? s.ProjectName;
+            s.ProjectDomainId = String(section, nameof(s.ProjectDomainId)) ?? s.ProjectDomainId;
+            s.ProjectDomainName = String(section, nameof(s.ProjectDomainName)) ?? s.ProjectDomainName;
+            s.DomainId = String(section, nameof(s.DomainId)) ?? s.DomainId;
+            s.DomainName = String(section, nameof(s.DomainName)) ?? s.DomainName;
+            s.SystemScope = String(section, nameof(s.SystemScope)) ?? s.SystemScope;
+            s.TrustId = String(section, nameof(s.TrustId)) ?? s.TrustId;
+            s.Unscoped = Bool(section, nameof(s.Unscoped), errors) ?? s.Unscoped;
+        }
     }
 
     public static void Read(IConfiguration section, KeystoneTransportOptions o)

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text;
+using Keystone.Auth.Identity;
 
 namespace Keystone.Auth;
 
@@ -9,19 +9,16 @@ namespace Keystone.Auth;
 /// openrc file. The user is given by <see cref="UserId"/>, or by
 /// <see cref="Username"/> with <see cref="UserDomainId"/> or
 /// <see cref="UserDomainName"/>. At most one scope: project, domain, system,
-/// trust, or <see cref="Unscoped"/>; none means Keystone's default scope.
+/// trust, or <see cref="ScopedIdentityOptions.Unscoped"/>; none means Keystone's default scope.
 /// </summary>
 /// <remarks>
 /// Validated before any network call; each failure names the option
-/// (see <see cref="PasswordAuthOptionsValidator"/>). <see cref="ToString"/>
-/// never shows the password.
+/// (see <see cref="PasswordAuthOptionsValidator"/>). <see cref="KeystoneIdentityOptions.ToString"/>
+/// never shows the password. The endpoint, limits and scope are those of the
+/// base classes, shared with the other methods.
 /// </remarks>
-[DebuggerDisplay("{ToString(),nq}")]
-public sealed class PasswordAuthOptions
+public sealed class PasswordAuthOptions : ScopedIdentityOptions
 {
-    /// <summary>The identity endpoint, e.g. <c>https://10.10.10.2:5001/v3</c>. <c>/v3</c> is appended when missing.</summary>
-    public string? AuthUrl { get; set; }
-
     /// <summary>The user id. Wins over <see cref="Username"/> when both are set.</summary>
     public string? UserId { get; set; }
 
@@ -38,48 +35,6 @@ public sealed class PasswordAuthOptions
     [System.Text.Json.Serialization.JsonIgnore, DebuggerBrowsable(DebuggerBrowsableState.Never)]
     public string? Password { get; set; }
 
-    /// <summary>Scope to the project with this id.</summary>
-    public string? ProjectId { get; set; }
-
-    /// <summary>Scope to the project with this name; needs <see cref="ProjectDomainId"/> or <see cref="ProjectDomainName"/>.</summary>
-    public string? ProjectName { get; set; }
-
-    /// <summary>The id of the project's domain (with <see cref="ProjectName"/>).</summary>
-    public string? ProjectDomainId { get; set; }
-
-    /// <summary>The name of the project's domain (with <see cref="ProjectName"/>).</summary>
-    public string? ProjectDomainName { get; set; }
-
-    /// <summary>Scope to the domain with this id.</summary>
-    public string? DomainId { get; set; }
-
-    /// <summary>Scope to the domain with this name.</summary>
-    public string? DomainName { get; set; }
-
-    /// <summary>Scope to the system; the only value Keystone accepts is <c>all</c>.</summary>
-    public string? SystemScope { get; set; }
-
-    /// <summary>Scope to this trust (<c>OS-TRUST:trust</c>).</summary>
-    public string? TrustId { get; set; }
-
-    /// <summary>Ask explicitly for an unscoped token (scope <c>"unscoped"</c>), ignoring the user's default project.</summary>
-    public bool Unscoped { get; set; }
-
-    /// <summary>Include the service catalog in the token (default true); false adds <c>?nocatalog</c>.</summary>
-    public bool IncludeCatalog { get; set; } = true;
-
-    /// <summary>
-    /// Timeout of one token request, connect to last byte (default 30 s).
-    /// Null or <see cref="Timeout.InfiniteTimeSpan"/>: only the HttpClient's own.
-    /// </summary>
-    public TimeSpan? RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// The largest token response accepted, in bytes (default 64 MiB: a
-    /// central cloud's catalog with thousands of regions is tens of MB).
-    /// </summary>
-    public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
-
     /// <summary>Returns a copy, so later changes to this instance do not affect a plugin.</summary>
     public PasswordAuthOptions Clone() => (PasswordAuthOptions)MemberwiseClone();
 
@@ -94,62 +49,50 @@ public sealed class PasswordAuthOptions
     /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     public static PasswordAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
-        getVariable ??= Environment.GetEnvironmentVariable;
-        string? Get(string name) => getVariable(name) is { Length: > 0 } v ? v : null;
-        return new PasswordAuthOptions
-        {
-            AuthUrl = Get("OS_AUTH_URL"),
-            UserId = Get("OS_USER_ID"),
-            Username = Get("OS_USERNAME"),
-            Password = Get("OS_PASSWORD"),
-            UserDomainId = Get("OS_USER_DOMAIN_ID"),
-            UserDomainName = Get("OS_USER_DOMAIN_NAME"),
-            ProjectId = Get("OS_PROJECT_ID") ?? Get("OS_TENANT_ID"),
-            ProjectName = Get("OS_PROJECT_NAME") ?? Get("OS_TENANT_NAME"),
-            ProjectDomainId = Get("OS_PROJECT_DOMAIN_ID"),
-            ProjectDomainName = Get("OS_PROJECT_DOMAIN_NAME"),
-            DomainId = Get("OS_DOMAIN_ID"),
-            DomainName = Get("OS_DOMAIN_NAME"),
-            SystemScope = Get("OS_SYSTEM_SCOPE"),
-            TrustId = Get("OS_TRUST_ID"),
-        };
+        var options = new PasswordAuthOptions();
+        options.ReadEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
+        return options;
     }
 
-    /// <summary>Describes the identity and scope; the password shows as <c>***</c> (or <c>(none)</c>).</summary>
-    public override string ToString()
+    private protected override void CheckMethod(List<string> failures)
     {
-        var text = new StringBuilder("PasswordAuthOptions { AuthUrl = ").Append(AuthUrl);
+        if (!IsSet(Password))
+        {
+            failures.Add("Password is required");
+        }
+
+        UserRef.Check(failures, UserId, Username, UserDomainId, UserDomainName, required: true);
+    }
+
+    private protected override void AppendFields(StringBuilder text)
+    {
         Append(text, nameof(UserId), UserId);
         Append(text, nameof(Username), Username);
         Append(text, nameof(UserDomainId), UserDomainId);
         Append(text, nameof(UserDomainName), UserDomainName);
-        text.Append(", Password = ").Append(string.IsNullOrEmpty(Password) ? "(none)" : Diagnostics.Redaction.Redacted);
-        Append(text, nameof(ProjectId), ProjectId);
-        Append(text, nameof(ProjectName), ProjectName);
-        Append(text, nameof(ProjectDomainId), ProjectDomainId);
-        Append(text, nameof(ProjectDomainName), ProjectDomainName);
-        Append(text, nameof(DomainId), DomainId);
-        Append(text, nameof(DomainName), DomainName);
-        Append(text, nameof(SystemScope), SystemScope);
-        Append(text, nameof(TrustId), TrustId);
-        if (Unscoped)
-        {
-            text.Append(", Unscoped = true");
-        }
-
-        if (!IncludeCatalog)
-        {
-            text.Append(", IncludeCatalog = false");
-        }
-
-        return text.Append(" }").ToString();
+        AppendSecret(text, nameof(Password), Password);
+        AppendScope(text);
     }
 
-    private static void Append(StringBuilder text, string name, string? value)
+    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
     {
-        if (value is not null)
+        base.CopyMethodValuesTo(to);
+        if (to is PasswordAuthOptions p)
         {
-            text.Append(", ").Append(name).Append(" = ").Append(value);
+            p.UserId = UserId ?? p.UserId;
+            p.Username = Username ?? p.Username;
+            p.Password = Password ?? p.Password;
+            p.UserDomainId = UserDomainId ?? p.UserDomainId;
+            p.UserDomainName = UserDomainName ?? p.UserDomainName;
         }
+    }
+
+    private protected override void ReadMethodEnvironment(Func<string, string?> get)
+    {
+        UserId = get("OS_USER_ID");
+        Username = get("OS_USERNAME");
+        Password = get("OS_PASSWORD");
+        UserDomainId = get("OS_USER_DOMAIN_ID");
+        UserDomainName = get("OS_USER_DOMAIN_NAME");
     }
 }

@@ -6,7 +6,9 @@ namespace Keystone.Auth;
 /// Checks <see cref="PasswordAuthOptions"/> the way Keystone would reject them,
 /// but before any network call, naming each option at fault. Used by
 /// <see cref="PasswordAuth"/>'s constructor and by the Options pattern
-/// (<c>ValidateOnStart</c>) in dependency injection.
+/// (<c>ValidateOnStart</c>) in dependency injection. The checks themselves live
+/// with the options (endpoint and limits in <see cref="KeystoneIdentityOptions"/>,
+/// scope in <see cref="ScopedIdentityOptions"/>), shared by every method.
 /// </summary>
 public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuthOptions>
 {
@@ -14,7 +16,7 @@ public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuth
     public ValidateOptionsResult Validate(string? name, PasswordAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = Check(options);
+        var failures = options.Validate();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -22,123 +24,13 @@ public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuth
     public static void ThrowIfInvalid(PasswordAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = Check(options);
-        if (failures.Count > 0)
-        {
-            throw new InvalidOptionsException(nameof(PasswordAuthOptions), failures);
-        }
+        options.ThrowIfInvalid();
     }
 
     /// <summary>Every problem with the options; empty when they are usable.</summary>
     public static IReadOnlyList<string> Check(PasswordAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-
-        if (string.IsNullOrWhiteSpace(options.AuthUrl))
-        {
-            failures.Add("AuthUrl is required");
-        }
-        else if (!Uri.TryCreate(options.AuthUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            failures.Add($"AuthUrl must be an absolute http or https URL, got '{options.AuthUrl}'");
-        }
-        else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-        {
-            failures.Add("AuthUrl must not have a query or fragment");
-        }
-
-        if (string.IsNullOrEmpty(options.Password))
-        {
-            failures.Add("Password is required");
-        }
-
-        if (IsSet(options.UserId))
-        {
-            // A user id identifies the user on its own (keystoneauth ignores
-            // the name and domain then); nothing more to check.
-        }
-        else if (IsSet(options.Username))
-        {
-            Exclusive(failures, options.UserDomainId, options.UserDomainName, "UserDomainId", "UserDomainName");
-            if (!IsSet(options.UserDomainId) && !IsSet(options.UserDomainName))
-            {
-                failures.Add("Username requires UserDomainId or UserDomainName");
-            }
-        }
-        else
-        {
-            failures.Add("set UserId, or Username with UserDomainId or UserDomainName");
-        }
-
-        Exclusive(failures, options.ProjectId, options.ProjectName, "ProjectId", "ProjectName");
-        if (IsSet(options.ProjectName) && !IsSet(options.ProjectId))
-        {
-            Exclusive(failures, options.ProjectDomainId, options.ProjectDomainName, "ProjectDomainId", "ProjectDomainName");
-            if (!IsSet(options.ProjectDomainId) && !IsSet(options.ProjectDomainName))
-            {
-                failures.Add("ProjectName requires ProjectDomainId or ProjectDomainName");
-            }
-        }
-
-        Exclusive(failures, options.DomainId, options.DomainName, "DomainId", "DomainName");
-
-        if (IsSet(options.SystemScope) && !string.Equals(options.SystemScope, "all", StringComparison.Ordinal))
-        {
-            failures.Add($"SystemScope must be 'all' (the only system scope Keystone supports), got '{options.SystemScope}'");
-        }
-
-        var scopes = new List<string>();
-        if (IsSet(options.ProjectId) || IsSet(options.ProjectName))
-        {
-            scopes.Add("project");
-        }
-
-        if (IsSet(options.DomainId) || IsSet(options.DomainName))
-        {
-            scopes.Add("domain");
-        }
-
-        if (IsSet(options.SystemScope))
-        {
-            scopes.Add("system");
-        }
-
-        if (IsSet(options.TrustId))
-        {
-            scopes.Add("trust");
-        }
-
-        if (options.Unscoped)
-        {
-            scopes.Add("unscoped");
-        }
-
-        if (scopes.Count > 1)
-        {
-            failures.Add($"Authentication cannot be scoped to multiple targets ({string.Join(", ", scopes)}); pick one of project, domain, system, trust or unscoped");
-        }
-
-        if (options.RequestTimeout is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-        {
-            failures.Add("RequestTimeout must be positive or Timeout.InfiniteTimeSpan");
-        }
-
-        if (options.MaxResponseBytes <= 0)
-        {
-            failures.Add("MaxResponseBytes must be positive");
-        }
-
-        return failures;
-    }
-
-    private static bool IsSet(string? value) => !string.IsNullOrEmpty(value);
-
-    private static void Exclusive(List<string> failures, string? a, string? b, string nameA, string nameB)
-    {
-        if (IsSet(a) && IsSet(b))
-        {
-            failures.Add($"set {nameA} or {nameB}, not both");
-        }
+        return options.Validate();
     }
 }

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Keystone.Auth.Access;
+using Keystone.Auth.Diagnostics;
+using Keystone.Auth.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Keystone.Auth.Identity;
+
+/// <summary>
+/// "POST /v3/auth/tokens and parse", once for every method: the token URL,
+/// the body (<c>identity</c> from the method, <c>scope</c> from the scope),
+/// redirect refusal, the deadline, error mapping, the size bound, telemetry,
+/// logging, and wiping the body that carries the secret.
+/// </summary>
+internal sealed class TokenEndpoint
+{
+    /// <summary>The header Keystone uses to hand back a multi-factor receipt, and to take it again.</summary>
+    internal const string ReceiptHeader = "Openstack-Auth-Receipt";
+
+    private static readonly string s_userAgent = "Keystone.Auth/" + (typeof(TokenEndpoint).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
+
+    private readonly IIdentityMethod _method;
+    private readonly Scope _scope;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly int _maxResponseBytes;
+
+    /// <param name="options">A validated private snapshot: endpoint, catalog flag, limits.</param>
+    /// <param name="scope">The scope to write, or <see cref="Scope.None"/>.</param>
+    /// <param name="method">Writes the identity and names its cache elements.</param>
+    /// <param name="methodName">The method's name in the cache identity (e.g. <c>password</c>); distinct per method.</param>
+    /// <param name="httpClient">Sends the token request; not disposed here.</param>
+    /// <param name="logger">Where the request and its outcome are logged; never a secret.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> by default.</param>
+    public TokenEndpoint(KeystoneIdentityOptions options, Scope scope, IIdentityMethod method, string methodName, HttpClient httpClient, ILogger? logger, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _method = method;
+        _scope = scope;
+        _http = httpClient;
+        _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _timeout = options.RequestTimeout ?? KeystoneIdentityOptions.DefaultRequestTimeout;
+        _maxResponseBytes = options.MaxResponseBytes;
+        TokenUrl = AuthUrl.TokenUrl(options.AuthUrl, options.IncludeCatalog);
+        Description = $"{method.Describe()}, {scope.Describe()}";
+
+        var identity = new CacheIdentity(methodName, TokenUrl);
+        method.AddCacheElements(identity);
+        scope.AddTo(identity);
+        identity.Add("catalog", options.IncludeCatalog ? "1" : "0");
+        CacheId = identity.Compute(options.StableCacheId);
+    }
+
+    /// <summary>The URL tokens are requested from.</summary>
+    public Uri TokenUrl { get; }
+
+    /// <summary>The HMAC fingerprint of everything that decides the token.</summary>
+    public string CacheId { get; }
+
+    /// <summary>User and scope, for logs; never a secret.</summary>
+    public string Description { get; }
+
+    /// <summary>One token request. <paramref name="receipt"/> continues a multi-factor sign-in.</summary>
+    public async Task<AccessInfo> AuthenticateAsync(string? receipt, CancellationToken cancellationToken)
+    {
+        using var activity = KeystoneTelemetry.ActivitySource.StartActivity("Keystone.Auth.TokenRequest", ActivityKind.Client);
+        activity?.SetTag("http.request.method", "POST");
+        activity?.SetTag("url.full", TokenUrl.AbsoluteUri);
+
+        Log.TokenRequesting(_logger, TokenUrl, Description);
+        var started = _time.GetTimestamp();
+        var requestedAt = _time.GetUtcNow();
+        var body = new ArrayBufferWriter<byte>(512);
+        try
+        {
+            WriteBody(body);
+            using var request = new HttpRequestMessage(HttpMethod.Post, TokenUrl);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            request.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
+            if (receipt is not null)
+            {
+                request.Headers.TryAddWithoutValidation(ReceiptHeader, receipt);
+            }
+
+            var content = new ReadOnlyMemoryContent(body.WrittenMemory);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Content = content;
+
+            AccessInfo access;
+            using (var deadline = new TimeoutScope(_timeout, cancellationToken))
+            {
+                try
+                {
+                    // Headers first, then the body under our own size limit: a
+                    // hostile or runaway answer is never buffered whole.
+                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                    TokenRedirects.ThrowIfRedirected(response, TokenUrl);
+                    if (!ErrorResponse.IsSuccess(response.StatusCode))
+                    {
+                        throw await ErrorResponse.ToExceptionAsync(
+                            response, HttpMethod.Post, TokenUrl, response.StatusCode == HttpStatusCode.Unauthorized, deadline.Token).ConfigureAwait(false);
+                    }
+
+                    access = await TokenResponseReader.ReadAsync(response, TokenUrl, requestedAt, _maxResponseBytes, deadline.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (deadline.Classify(ex, TokenUrl) is { } typed)
+                {
+                    throw typed;
+                }
+            }
+
+            if (access.LocalExpiresAt <= _time.GetUtcNow())
+            {
+                throw new InvalidResponseException($"Keystone issued a token that has already expired (expires_at {access.ExpiresAt:O})", TokenUrl);
+            }
+
+            var elapsed = _time.GetElapsedTime(started);
+            KeystoneTelemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", KeystoneTelemetry.Outcomes.Success));
+            KeystoneTelemetry.TokenRequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", KeystoneTelemetry.Outcomes.Success));
+            activity?.SetTag("keystone.outcome", KeystoneTelemetry.Outcomes.Success);
+            Log.TokenIssued(_logger, access.TokenFingerprint, Description, access.ExpiresAt, elapsed.TotalMilliseconds);
+            return access;
+        }
+        catch (Exception ex) when (ex is KeystoneException or OperationCanceledException)
+        {
+            var elapsed = _time.GetElapsedTime(started);
+            var outcome = KeystoneTelemetry.OutcomeOf(ex);
+            KeystoneTelemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+            KeystoneTelemetry.TokenRequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+            activity?.SetTag("keystone.outcome", outcome);
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            if (ex is not OperationCanceledException)
+            {
+                Log.TokenRequestFailed(_logger, TokenUrl, Description, outcome, elapsed.TotalMilliseconds, ex);
+            }
+
+            throw;
+        }
+        finally
+        {
+            // The body holds the secret: zero it rather than leave it to the GC.
+            body.Clear();
+        }
+    }
+
+    /// <summary><c>{"auth":{"identity":{"methods":[…],…},"scope":…}}</c>.</summary>
+    internal void WriteBody(IBufferWriter<byte> output)
+    {
+        using var w = new Utf8JsonWriter(output);
+        w.WriteStartObject();
+        w.WriteStartObject("auth");
+        w.WriteStartObject("identity");
+        w.WriteStartArray("methods");
+        foreach (var name in _method.Methods)
+        {
+            w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+        _method.WriteMethods(w);
+        w.WriteEndObject(); // identity
+        _scope.Write(w);
+        w.WriteEndObject(); // auth
+        w.WriteEndObject();
+    }
+}
