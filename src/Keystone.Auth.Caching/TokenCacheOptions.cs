@@ -38,7 +38,7 @@ public sealed class TokenCacheOptions
 
     /// <summary>
     /// The deadline of every token request the cache makes (default 60 s, above
-    /// <see cref="PasswordAuthOptions.RequestTimeout"/>'s 30 s default; keep it
+    /// <see cref="KeystoneIdentityOptions.RequestTimeout"/>'s 30 s default; keep it
     /// above the plugin's own timeout). It is passed to the plugin as a
     /// cancellation token and holds even when the plugin sets no timeout or
     /// ignores the token: when it passes, the waiting callers get a

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Keystone.Auth.Identity;
 
