@@ -78,8 +78,13 @@ if (fallback != "never")
 }
 
 // The configured session settings (User-Agent above), plus the override.
-var sessionOptions = provider.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(Options.DefaultName).Session.Clone();
-sessionOptions.EndpointOverride = overrideUrl;
+var configured = provider.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(Options.DefaultName).Session;
+var sessionOptions = new KeystoneSessionOptions { EndpointOverride = overrideUrl };
+foreach (var header in configured.DefaultHeaders)
+{
+    sessionOptions.DefaultHeaders[header.Key] = header.Value;
+}
+
 using var session = factory.CreateSession(string.Empty, sessionOptions);
 var client = new DbSyncIdentityClient(session, dbsync, overrideUrl is not null);
 

@@ -18,10 +18,20 @@ var identity = new EndpointFilter("identity", EndpointInterface.Public);
 var failures = new List<string>();
 
 var options = PasswordAuthOptions.FromEnvironment();
-if (PasswordAuthOptionsValidator.Check(options) is { Count: > 0 } problems)
+
+// The counter sits just above the sockets: what it sees is what went on the wire.
+var counter = new WireCounter(trace: true);
+using var http = new HttpClient(counter.CreateHandler(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false }));
+PasswordAuth password;
+try
+{
+    // The plugin checks its options before any request, naming each one at fault.
+    password = new PasswordAuth(options, http);
+}
+catch (InvalidOptionsException e)
 {
     Console.Error.WriteLine("Incomplete OS_* environment (source an openrc first):");
-    foreach (var problem in problems)
+    foreach (var problem in e.Failures)
     {
         Console.Error.WriteLine("  - " + problem);
     }
@@ -29,10 +39,7 @@ if (PasswordAuthOptionsValidator.Check(options) is { Count: > 0 } problems)
     return 2;
 }
 
-// The counter sits just above the sockets: what it sees is what went on the wire.
-var counter = new WireCounter(trace: true);
-using var http = new HttpClient(counter.CreateHandler(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }));
-var auth = new CachingPasswordAuth(new PasswordAuth(options, http), TokenCache.Shared);
+var auth = new CachingPasswordAuth(password, TokenCache.Shared);
 using var session = new KeystoneSession(auth, http);
 
 Console.WriteLine("Keystone.Auth QuickStart");

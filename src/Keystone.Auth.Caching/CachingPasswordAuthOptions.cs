@@ -10,7 +10,7 @@ public sealed class CachingPasswordAuthOptions
     public TimeSpan? RefreshJitter { get; set; }
 
     /// <summary>Every problem with these options, each naming its option.</summary>
-    public IReadOnlyList<string> Validate()
+    internal IReadOnlyList<string> Validate()
     {
         var failures = new List<string>();
         if (RefreshMargin is { } margin && margin < TokenCacheOptions.MinimumRefreshMargin)

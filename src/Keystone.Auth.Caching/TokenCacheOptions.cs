@@ -49,7 +49,7 @@ public sealed class TokenCacheOptions
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Every problem with these options, each naming its option.</summary>
-    public IReadOnlyList<string> Validate()
+    internal IReadOnlyList<string> Validate()
     {
         var failures = new List<string>();
         if (MaxEntries < 1)

@@ -3,14 +3,15 @@ using System.Diagnostics.Metrics;
 namespace Keystone.Auth.Caching.Diagnostics;
 
 /// <summary>
-/// The cache's instruments, on the library's one <c>Keystone.Auth</c>
-/// <see cref="Meter"/> (<see cref="Keystone.Auth.Diagnostics.KeystoneTelemetry"/>),
-/// so one listener sees the whole library. Tags are fixed words; never a key,
-/// token, user or URL.
+/// The cache's instruments, on a <see cref="Meter"/> named
+/// <see cref="KeystoneDiagnostics.MeterName"/> like the core's, so one listener
+/// (subscribed by name) sees the whole library. The package uses only that
+/// public name: it needs none of the core's internals. Tags are fixed words;
+/// never a key, token, user or URL.
 /// </summary>
 internal static class CacheTelemetry
 {
-    private static Meter Meter => Keystone.Auth.Diagnostics.KeystoneTelemetry.Meter;
+    private static readonly Meter Meter = new(KeystoneDiagnostics.MeterName, typeof(CacheTelemetry).Assembly.GetName().Version?.ToString());
 
     public static readonly Counter<long> Hits =
         Meter.CreateCounter<long>("keystone.auth.cache.hits", "{lookup}", "Token lookups answered from the cache.");

@@ -11,9 +11,9 @@ namespace Keystone.Auth.Diagnostics;
 /// </summary>
 internal static class KeystoneTelemetry
 {
-    public const string Name = "Keystone.Auth";
+    public const string Name = KeystoneDiagnostics.MeterName;
 
-    public static readonly ActivitySource ActivitySource = new(Name, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
+    public static readonly ActivitySource ActivitySource = new(KeystoneDiagnostics.ActivitySourceName, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
 
     public static readonly Meter Meter = new(Name, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
 

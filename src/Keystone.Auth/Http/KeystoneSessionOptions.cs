@@ -99,7 +99,7 @@ public sealed class KeystoneSessionOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Every problem with these options, each naming its option.</summary>
-    public IReadOnlyList<string> Validate()
+    internal IReadOnlyList<string> Validate()
     {
         var failures = new List<string>();
         if (EndpointOverride is not null && !Uri.TryCreate(EndpointOverride.Replace("%(project_id)s", "p", StringComparison.Ordinal).Replace("%(user_id)s", "u", StringComparison.Ordinal), UriKind.Absolute, out _))
@@ -156,7 +156,7 @@ public sealed class KeystoneSessionOptions
     }
 
     /// <summary>A deep copy, so that a session is not affected by later changes.</summary>
-    public KeystoneSessionOptions Clone()
+    internal KeystoneSessionOptions Clone()
     {
         var copy = (KeystoneSessionOptions)MemberwiseClone();
 

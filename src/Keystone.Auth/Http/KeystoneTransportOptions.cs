@@ -82,7 +82,7 @@ public sealed class KeystoneTransportOptions
     }
 
     /// <summary>Every problem with these options, each naming its option.</summary>
-    public IReadOnlyList<string> Validate()
+    internal IReadOnlyList<string> Validate()
     {
         var failures = new List<string>();
         Positive(failures, nameof(ConnectTimeout), ConnectTimeout);
@@ -121,7 +121,7 @@ public sealed class KeystoneTransportOptions
     }
 
     /// <summary>A copy, so a handler is not affected by later changes.</summary>
-    public KeystoneTransportOptions Clone() => (KeystoneTransportOptions)MemberwiseClone();
+    internal KeystoneTransportOptions Clone() => (KeystoneTransportOptions)MemberwiseClone();
 
     private static void Positive(List<string> failures, string name, TimeSpan value)
     {

@@ -14,7 +14,7 @@ namespace Keystone.Auth;
 /// </summary>
 /// <remarks>
 /// Validated before any network call; each failure names the option
-/// (see <see cref="PasswordAuthOptionsValidator"/>). <see cref="KeystoneIdentityOptions.ToString"/>
+/// (and by DI at start-up). <see cref="KeystoneIdentityOptions.ToString"/>
 /// never shows the password. The endpoint, limits and scope are those of the
 /// base classes, shared with the other methods.
 /// </remarks>
@@ -37,7 +37,7 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
     public string? Password { get; set; }
 
     /// <summary>Returns a copy, so later changes to this instance do not affect a plugin.</summary>
-    public PasswordAuthOptions Clone() => (PasswordAuthOptions)MemberwiseClone();
+    internal PasswordAuthOptions Clone() => (PasswordAuthOptions)MemberwiseClone();
 
     /// <summary>
     /// Reads the standard OpenStack environment variables: <c>OS_AUTH_URL</c>,

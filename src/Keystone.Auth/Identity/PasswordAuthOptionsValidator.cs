@@ -10,7 +10,7 @@ namespace Keystone.Auth;
 /// with the options (endpoint and limits in <see cref="KeystoneIdentityOptions"/>,
 /// scope in <see cref="ScopedIdentityOptions"/>), shared by every method.
 /// </summary>
-public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuthOptions>
+internal sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuthOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, PasswordAuthOptions options)
@@ -21,14 +21,14 @@ public sealed class PasswordAuthOptionsValidator : IValidateOptions<PasswordAuth
     }
 
     /// <summary>Throws <see cref="InvalidOptionsException"/> listing every failure, if any.</summary>
-    public static void ThrowIfInvalid(PasswordAuthOptions options)
+    internal static void ThrowIfInvalid(PasswordAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
     }
 
     /// <summary>Every problem with the options; empty when they are usable.</summary>
-    public static IReadOnlyList<string> Check(PasswordAuthOptions options)
+    internal static IReadOnlyList<string> Check(PasswordAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Validate();
