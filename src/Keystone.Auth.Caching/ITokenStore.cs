@@ -62,7 +62,9 @@ public interface ITokenStore : IAsyncDisposable
     /// <paramref name="duration"/> (a crashed owner blocks nobody for longer);
     /// disposing it releases it early, and only the owner can.
     /// </summary>
-    /// <returns>The lease, or <see langword="null"/> when another process holds it or the store is unreachable.</returns>
+    /// <returns>The lease, or <see langword="null"/> when another process holds it or the store is
+    /// unreachable; either way the caller then calls <see cref="WaitForEntryAsync"/>, which
+    /// returns at once when the store is unreachable.</returns>
     Task<IAsyncDisposable?> TryAcquireLeaseAsync(TokenStoreKey key, TimeSpan duration, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -93,9 +93,10 @@ public sealed class TokenStoreKey
     /// <summary>The keyed hash of <paramref name="token"/> (32 bytes): safe to store and broadcast.</summary>
     internal void HashToken(string token, Span<byte> destination)
     {
+        // A fernet token (~180-250 ASCII characters) fits on the stack.
         var max = Encoding.UTF8.GetMaxByteCount(token.Length);
-        var rented = max <= 512 ? null : new byte[max];
-        Span<byte> utf8 = rented ?? stackalloc byte[max];
+        var heap = max <= 1024 ? null : new byte[max];
+        Span<byte> utf8 = heap ?? stackalloc byte[max];
         var n = Encoding.UTF8.GetBytes(token, utf8);
         HMACSHA256.HashData(_tokenHashKey, utf8[..n], destination);
         CryptographicOperations.ZeroMemory(utf8[..n]);

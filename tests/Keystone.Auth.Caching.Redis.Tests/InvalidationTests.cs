@@ -22,6 +22,19 @@ public sealed class InvalidationTests(RedisFixture fixture)
     }
 
     [Fact]
+    public async Task Long_and_non_ascii_tokens_compare_exactly()
+    {
+        await using var store = await Stores.ConnectAsync(Server);
+        var key = TestKeys.NewKey();
+        var longToken = new string('x', 3000);
+        Assert.True(await store.SetAsync(key, longToken, TestKeys.Payload("one"), TimeSpan.FromMinutes(5)));
+
+        Assert.False(await store.RemoveIfMatchAsync(key, longToken + "y"));
+        Assert.False(await store.RemoveIfMatchAsync(key, "jeton-é"));
+        Assert.True(await store.RemoveIfMatchAsync(key, longToken));
+    }
+
+    [Fact]
     public async Task A_newer_token_stored_between_the_read_and_the_delete_survives()
     {
         await using var first = await Stores.ConnectAsync(Server);
