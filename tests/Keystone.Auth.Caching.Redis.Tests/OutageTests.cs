@@ -134,4 +134,24 @@ public sealed class OutageTests(RedisFixture fixture)
         Assert.True(key.IsToken(await received.Task.WaitAsync(TimeSpan.FromSeconds(30)), "token-1"));
         Assert.DoesNotContain(server.AclPassword, log.All, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_acl_user_refused_the_prefix_gets_misses_and_a_warning_never_an_exception()
+    {
+        var server = fixture.Server;
+        var options = Stores.Options(server);
+        options.Configuration = $"127.0.0.1:{server.Port},user={server.AclUser},password={server.AclPassword}";
+        options.KeyPrefix = "not-allowed:";
+        var log = new ListLogger();
+        using var metrics = new MetricRecorder();
+
+        await using var store = await RedisTokenStore.ConnectAsync(options, log);
+        var key = TestKeys.NewKey();
+
+        Assert.False(await store.SetAsync(key, "token-1", TestKeys.Payload("one"), TimeSpan.FromMinutes(5)));
+        Assert.Null(await store.GetAsync(key));
+        Assert.True(metrics["keystone.auth.store.errors"] >= 2);
+        Assert.Contains(log.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(server.AclPassword, log.All, StringComparison.Ordinal);
+    }
 }
