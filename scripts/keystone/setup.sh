@@ -57,7 +57,9 @@ use_stderr = false
 debug = false
 
 [database]
-connection = sqlite:///$DIR/keystone.db
+# A writer waits up to 30 s for another writer instead of failing at once with
+# "database is locked" (two uwsgi workers may write at the same moment).
+connection = sqlite:///$DIR/keystone.db?timeout=30
 
 [token]
 provider = fernet
@@ -117,6 +119,14 @@ KM() {
 KUG=(--keystone-user "$(id -un)" --keystone-group "$(id -gn)")
 
 log "db_sync";          KM db_sync
+# Write-ahead logging, kept in the database file: readers never block writers.
+# Keystone 22.0.2 (Debian deb12u6) leaves a read transaction open in the worker
+# that issued a token; with sqlite's default rollback journal that shared lock
+# made every write by the other worker fail with "database is locked" (seen as
+# 500s on the first seeding of a fresh directory). Production Keystone runs on
+# MySQL/PostgreSQL, where this does not arise.
+/usr/bin/python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode=WAL"); c.close()' "$DIR/keystone.db" \
+  || { log "could not switch $DIR/keystone.db to WAL"; exit 1; }
 log "fernet_setup";     KM fernet_setup "${KUG[@]}"
 log "credential_setup"; KM credential_setup "${KUG[@]}"
 URL="http://127.0.0.1:$PORT/v3"
