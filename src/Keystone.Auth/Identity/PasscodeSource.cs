@@ -70,7 +70,7 @@ internal sealed class PasscodeSource
         }
         else if (count == 0 && required)
         {
-            failures.Add($"a TOTP passcode source is required: set {names} (Passcode is one-shot)");
+            failures.Add($"a TOTP passcode source is required: set {names}{(passcodeAllowed ? " (one-shot)" : string.Empty)}");
         }
 
         if (IsSet(secret))
