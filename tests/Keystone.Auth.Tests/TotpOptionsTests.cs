@@ -56,7 +56,7 @@ public sealed class TotpOptionsTests
     }
 
     [Fact]
-    public void Password_takes_at_most_one_totp_source_and_no_one_shot_passcode()
+    public void Password_takes_at_most_one_totp_source()
     {
         var options = Fixtures.Options();
         options.TotpSecret = MfaFixtures.Secret;
