@@ -7,7 +7,7 @@ namespace Keystone.Auth;
 /// password, unknown user, disabled or locked account, or no role on the scope.
 /// The exception never includes the password.
 /// </summary>
-public sealed class AuthenticationFailedException : KeystoneHttpException
+public class AuthenticationFailedException : KeystoneHttpException
 {
     /// <summary>Creates the exception. <paramref name="requestUri"/> is kept and shown without its userinfo.</summary>
     public AuthenticationFailedException(

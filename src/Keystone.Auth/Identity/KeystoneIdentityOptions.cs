@@ -188,6 +188,25 @@ public abstract class KeystoneIdentityOptions
     private protected static void AppendSecret(StringBuilder text, string name, string? value) =>
         text.Append(", ").Append(name).Append(" = ").Append(string.IsNullOrEmpty(value) ? "(none)" : Diagnostics.Redaction.Redacted);
 
+    /// <summary>Appends the TOTP passcode sources that are set, as <c>***</c> or <c>(set)</c>; never a value.</summary>
+    private protected static void AppendPasscodeSource(StringBuilder text, string? totpSecret, Delegate? passcodeProvider, string? passcode)
+    {
+        if (IsSet(totpSecret))
+        {
+            AppendSecret(text, "TotpSecret", totpSecret);
+        }
+
+        if (passcodeProvider is not null)
+        {
+            text.Append(", PasscodeProvider = (set)");
+        }
+
+        if (IsSet(passcode))
+        {
+            AppendSecret(text, "Passcode", passcode);
+        }
+    }
+
     /// <summary>A non-empty string: Keystone treats empty as absent, and so do these options.</summary>
     private protected static bool IsSet(string? value) => !string.IsNullOrEmpty(value);
 

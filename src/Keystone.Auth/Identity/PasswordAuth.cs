@@ -23,6 +23,9 @@ public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod
 
     private readonly PasswordAuthOptions _options;
     private readonly TokenEndpoint _endpoint;
+    private readonly PasscodeSource? _totp;
+    private readonly UserFactors? _factors;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the plugin.</summary>
     /// <param name="options">Who to authenticate as and with which scope.</param>
@@ -36,6 +39,13 @@ public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod
         ArgumentNullException.ThrowIfNull(httpClient);
         options.ThrowIfInvalid();
         _options = options.Snapshot<PasswordAuthOptions>();
+        _time = timeProvider ?? TimeProvider.System;
+        _totp = PasscodeSource.From(null, _options.TotpSecret, _options.PasscodeProvider, nameof(PasswordAuthOptions));
+        if (_totp is not null)
+        {
+            _factors = UserFactors.For(_options.UserId, _options.Username, _options.UserDomainId, _options.UserDomainName, null, _totp);
+        }
+
         _endpoint = new TokenEndpoint(_options, Scope.From(_options), this, "password", httpClient, logger, timeProvider);
     }
 
@@ -50,8 +60,33 @@ public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod
     /// <exception cref="InvalidResponseException">The answer had no token header, an unusable body, or came through a redirect.</exception>
     /// <exception cref="KeystoneConnectionException">Keystone could not be reached.</exception>
     /// <exception cref="KeystoneTimeoutException">The request took longer than <see cref="KeystoneIdentityOptions.RequestTimeout"/>.</exception>
+    /// <exception cref="MultiFactorRequiredException">The user's MFA rules need a method this plugin cannot add (no TOTP source, or not TOTP).</exception>
     public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default) =>
-        new(_endpoint.AuthenticateAsync(null, cancellationToken));
+        new(_totp is null ? _endpoint.AuthenticateAsync(null, cancellationToken) : WithReceiptAsync(cancellationToken));
+
+    /// <summary>
+    /// The password, and when Keystone answers with an auth receipt that TOTP
+    /// would complete, one continuation: the TOTP entry alone with the receipt
+    /// header. Never more than one continuation per call.
+    /// </summary>
+    private async Task<AccessInfo> WithReceiptAsync(CancellationToken cancellationToken)
+    {
+        var box = new AuthReceipt.Box();
+        try
+        {
+            return await _endpoint.AuthenticateAsync(this, null, box, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MultiFactorRequiredException ex) when (ex.CompletedBy("totp"))
+        {
+            var receipt = box.Take()!;
+            return await _totp!.UseAsync(
+                _time, passcode => _endpoint.AuthenticateAsync(_factors!.TotpOnly(passcode), receipt, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            box.Take();
+        }
+    }
 
     /// <summary>
     /// This plugin keeps no token, so there is nothing to drop; the next call
@@ -79,6 +114,12 @@ public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod
     {
         UserRef.AddTo(id, _options.UserId, _options.Username, _options.UserDomainId, _options.UserDomainName);
         id.AddSecret("password", _options.Password);
+        if (_totp is not null)
+        {
+            // Only when set, so the ids of password-only plugins stay as they were.
+            id.Add("mfa_continuation", "totp");
+            _totp.AddTo(id);
+        }
     }
 
     string IIdentityMethod.Describe() => UserRef.Describe(_options.UserId, _options.Username, _options.UserDomainId, _options.UserDomainName);

@@ -36,6 +36,23 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
     [System.Text.Json.Serialization.JsonIgnore, DebuggerBrowsable(DebuggerBrowsableState.Never)]
     public string? Password { get; set; }
 
+    /// <summary>
+    /// A second factor for users with MFA rules (e.g. <c>[password, totp]</c>):
+    /// the base32 secret of the user's TOTP credential. When Keystone answers the
+    /// password with an auth receipt asking for <c>totp</c>, the plugin continues
+    /// with the passcode computed now (one more POST). Optional; never logged,
+    /// printed or serialized. <see cref="MultiFactorAuth"/> sends both in one POST.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore, DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public string? TotpSecret { get; set; }
+
+    /// <summary>
+    /// As <see cref="TotpSecret"/>, but the passcode of the receipt continuation
+    /// is asked from this provider. Set at most one of the two.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore, DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public Func<CancellationToken, ValueTask<string>>? PasscodeProvider { get; set; }
+
     /// <summary>Returns a copy, so later changes to this instance do not affect a plugin.</summary>
     internal PasswordAuthOptions Clone() => (PasswordAuthOptions)MemberwiseClone();
 
@@ -63,6 +80,7 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
         }
 
         UserRef.Check(failures, UserId, Username, UserDomainId, UserDomainName, required: true);
+        PasscodeSource.Check(failures, nameof(PasswordAuthOptions), null, TotpSecret, PasscodeProvider, required: false, StableCacheId, passcodeAllowed: false);
     }
 
     private protected override void AppendFields(StringBuilder text)
@@ -72,6 +90,7 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
         Append(text, nameof(UserDomainId), UserDomainId);
         Append(text, nameof(UserDomainName), UserDomainName);
         AppendSecret(text, nameof(Password), Password);
+        AppendPasscodeSource(text, TotpSecret, PasscodeProvider, null);
         AppendScope(text);
     }
 
@@ -85,6 +104,8 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
             p.Password = Password ?? p.Password;
             p.UserDomainId = UserDomainId ?? p.UserDomainId;
             p.UserDomainName = UserDomainName ?? p.UserDomainName;
+            p.TotpSecret = TotpSecret ?? p.TotpSecret;
+            p.PasscodeProvider = PasscodeProvider ?? p.PasscodeProvider;
         }
     }
 

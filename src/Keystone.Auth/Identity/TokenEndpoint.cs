@@ -69,7 +69,16 @@ internal sealed class TokenEndpoint
     public string Description { get; }
 
     /// <summary>One token request. <paramref name="receipt"/> continues a multi-factor sign-in.</summary>
-    public async Task<AccessInfo> AuthenticateAsync(string? receipt, CancellationToken cancellationToken)
+    public Task<AccessInfo> AuthenticateAsync(string? receipt, CancellationToken cancellationToken) =>
+        AuthenticateAsync(_method, receipt, null, cancellationToken);
+
+    /// <summary>
+    /// One token request whose <c>identity</c> is written by <paramref name="body"/>
+    /// (a method whose values are known only at request time, e.g. a TOTP
+    /// passcode). A 401 with an auth receipt is a <see cref="MultiFactorRequiredException"/>;
+    /// its receipt goes into <paramref name="receiptBox"/> when given, for one continuation.
+    /// </summary>
+    public async Task<AccessInfo> AuthenticateAsync(IIdentityMethod body, string? receipt, AuthReceipt.Box? receiptBox, CancellationToken cancellationToken)
     {
         using var activity = KeystoneTelemetry.ActivitySource.StartActivity("Keystone.Auth.TokenRequest", ActivityKind.Client);
         activity?.SetTag("http.request.method", "POST");
@@ -78,10 +87,10 @@ internal sealed class TokenEndpoint
         Log.TokenRequesting(_logger, TokenUrl, Description);
         var started = _time.GetTimestamp();
         var requestedAt = _time.GetUtcNow();
-        var body = new ArrayBufferWriter<byte>(512);
+        var buffer = new ArrayBufferWriter<byte>(512);
         try
         {
-            WriteBody(body);
+            WriteBody(buffer, body);
             using var request = new HttpRequestMessage(HttpMethod.Post, TokenUrl);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
@@ -90,7 +99,7 @@ internal sealed class TokenEndpoint
                 request.Headers.TryAddWithoutValidation(ReceiptHeader, receipt);
             }
 
-            var content = new ReadOnlyMemoryContent(body.WrittenMemory);
+            var content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Content = content;
 
@@ -103,6 +112,11 @@ internal sealed class TokenEndpoint
                     // hostile or runaway answer is never buffered whole.
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                     TokenRedirects.ThrowIfRedirected(response, TokenUrl);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized && AuthReceipt.HeaderOf(response) is { } issued)
+                    {
+                        throw await AuthReceipt.ToExceptionAsync(response, issued, TokenUrl, receiptBox, deadline.Token).ConfigureAwait(false);
+                    }
+
                     if (!ErrorResponse.IsSuccess(response.StatusCode))
                     {
                         throw await ErrorResponse.ToExceptionAsync(
@@ -147,25 +161,27 @@ internal sealed class TokenEndpoint
         finally
         {
             // The body holds the secret: zero it rather than leave it to the GC.
-            body.Clear();
+            buffer.Clear();
         }
     }
 
     /// <summary><c>{"auth":{"identity":{"methods":[…],…},"scope":…}}</c>.</summary>
-    internal void WriteBody(IBufferWriter<byte> output)
+    internal void WriteBody(IBufferWriter<byte> output) => WriteBody(output, _method);
+
+    private void WriteBody(IBufferWriter<byte> output, IIdentityMethod method)
     {
         using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
         w.WriteStartObject("auth");
         w.WriteStartObject("identity");
         w.WriteStartArray("methods");
-        foreach (var name in _method.Methods)
+        foreach (var name in method.Methods)
         {
             w.WriteStringValue(name);
         }
 
         w.WriteEndArray();
-        _method.WriteMethods(w);
+        method.WriteMethods(w);
         w.WriteEndObject(); // identity
         _scope.Write(w);
         w.WriteEndObject(); // auth
