@@ -1,0 +1,46 @@
+using Keystone.Auth.Caching;
+
+namespace Keystone.Auth.IntegrationTests;
+
+/// <summary>
+/// <see cref="Rig"/> for any auth method: HttpClient (the test's counter at the
+/// bottom) -> the method's plugin -> CachingPasswordAuth over a private cache
+/// -> KeystoneSession. A plugin without a cache id (FixedTokenAuth) goes to the
+/// session as it is.
+/// </summary>
+internal sealed class PluginRig : IDisposable
+{
+    public PluginRig(Func<HttpClient, IAuthPlugin> plugin, KeystoneSessionOptions? sessionOptions = null)
+    {
+        Http = TestHttp.Create(out var counter);
+        Counter = counter;
+        Plugin = plugin(Http);
+        Auth = Plugin.GetCacheId() is null ? Plugin : new CachingPasswordAuth(Plugin, new TokenCache());
+        Session = new KeystoneSession(Auth, Http, sessionOptions);
+    }
+
+    public HttpClient Http { get; }
+
+    public CountingHandler Counter { get; }
+
+    /// <summary>The method's own plugin.</summary>
+    public IAuthPlugin Plugin { get; }
+
+    /// <summary>What the session uses: the plugin under a cache, or the plugin itself.</summary>
+    public IAuthPlugin Auth { get; }
+
+    public KeystoneSession Session { get; }
+
+    /// <summary>An authenticated GET any valid token may make, through the catalog's identity endpoint.</summary>
+    public Task<HttpResponseMessage> CallAsync(CancellationToken cancellationToken = default) =>
+        Session.GetAsync(TestHttp.AuthenticatedPath, TestHttp.Identity, cancellationToken);
+
+    /// <summary>What went out on the wire since <paramref name="since"/>: "POST 201", "GET 401", ...</summary>
+    public string[] WireSince(CountingHandler.Snapshot since) => [.. Counter.EventsSince(since).Select(e => e.Short)];
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        Http.Dispose();
+    }
+}
