@@ -118,15 +118,23 @@ public sealed class ApplicationCredentialTests(KeystoneFixture fx, ITestOutputHe
         AssertOneRefusedPost(fresh.Counter.Events);
     }
 
+    /// <summary>
+    /// Many callers on one credential while every key is replaced: the late
+    /// 401s for the old token are held until the new token is cached (the
+    /// gate), so a cache that dropped the new token for them would POST again.
+    /// </summary>
     [Fact]
     public async Task Every_fernet_key_replaced_under_load_costs_exactly_one_POST_and_no_failed_call()
     {
         const int callers = 32;
         var postsInLog = fx.Server.CountLogLines(TokenPostLine);
-        using var rig = new PluginRig(http => new ApplicationCredentialAuth(new ApplicationCredentialAuthOptions
-        {
-            AuthUrl = fx.AuthUrl, ApplicationCredentialId = _credential.Id, ApplicationCredentialSecret = _credential.Secret,
-        }, http));
+        LateRejectionGate? gate = null;
+        using var rig = new PluginRig(
+            http => new ApplicationCredentialAuth(new ApplicationCredentialAuthOptions
+            {
+                AuthUrl = fx.AuthUrl, ApplicationCredentialId = _credential.Id, ApplicationCredentialSecret = _credential.Secret,
+            }, http),
+            above: counter => gate = new LateRejectionGate(counter));
         using (var warm = await rig.CallAsync())
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
@@ -135,15 +143,16 @@ public sealed class ApplicationCredentialTests(KeystoneFixture fx, ITestOutputHe
         var oldToken = (await rig.Session.GetAccessAsync()).Token;
         var before = rig.Counter.Take();
 
-        var load = await RotationLoad.RunAsync(fx.Server, rig.CallAsync, callers, rotateAfterCalls: 48, callsAfterRotation: 64);
+        var load = await RotationLoad.RunAsync(fx.Server, rig.CallAsync, callers, rotateAfterCalls: 32, callsAfterRotation: 64);
 
         var gets = rig.Counter.EventsSince(before).Where(e => e.Method == "GET").ToList();
         var rejected = gets.Where(e => e.Status == 401).ToList();
         output.WriteLine($"{callers} callers, {load.Completed} calls ({load.Completed - load.RotatedAt} after the keys were replaced), "
-            + $"{load.Failures.Count} failed; on the wire: {rig.Counter.TokenPosts} token POSTs, {gets.Count} GETs, {rejected.Count} x 401");
+            + $"{load.Failures.Count} failed; on the wire: {rig.Counter.TokenPosts} token POSTs, {gets.Count} GETs, {rejected.Count} x 401 ({gate!.Held} held until the new token was out)");
         Assert.True(load.Failures.Count == 0, $"{load.Failures.Count} failed calls, e.g. {string.Join(" | ", load.Failures.Take(5))}");
         Assert.Equal(2, rig.Counter.TokenPosts);            // the first one, and exactly one more
         Assert.NotEmpty(rejected);                           // the replacement really hit callers
+        Assert.True(gate!.Held > 0, "no 401 arrived after the new token was cached: the race was not exercised");
         Assert.Equal(load.Completed + rejected.Count, gets.Count); // each 401 resent once, never more
         Assert.All(rejected, e => Assert.Equal(rejected[0].TokenHash, e.TokenHash)); // only the old token
         Assert.Equal(2, gets.Select(e => e.TokenHash).Distinct().Count());

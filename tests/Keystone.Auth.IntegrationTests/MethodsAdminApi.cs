@@ -7,7 +7,7 @@ namespace Keystone.Auth.IntegrationTests;
 /// <summary>
 /// Plain-HTTP calls (no Keystone.Auth code) that the tests of the non-password
 /// methods need: a user's own token with its audit id, and creating and
-/// deleting that user's application credentials. Every call signs in afresh,
+/// deleting application credentials (of users in the Default domain). Every call signs in afresh,
 /// because the tests replace the fernet keys and would kill a kept token.
 /// </summary>
 internal sealed class MethodsAdminApi(string authUrl)
@@ -23,8 +23,8 @@ internal sealed class MethodsAdminApi(string authUrl)
 
     public static JsonNode ProjectScope(string projectId) => new JsonObject { ["project"] = new JsonObject { ["id"] = projectId } };
 
-    /// <summary>POST /v3/auth/tokens with a password of a user in the Default domain: the token and its own audit id.</summary>
-    public async Task<IssuedToken> IssueAsync(string userName, string password, JsonNode scope)
+    /// <summary>POST /v3/auth/tokens with a user's password: the token and its own audit id.</summary>
+    public async Task<IssuedToken> IssueAsync(string userName, string userDomainId, string password, JsonNode scope)
     {
         var body = new JsonObject
         {
@@ -35,7 +35,7 @@ internal sealed class MethodsAdminApi(string authUrl)
                     ["methods"] = new JsonArray("password"),
                     ["password"] = new JsonObject
                     {
-                        ["user"] = new JsonObject { ["name"] = userName, ["domain"] = new JsonObject { ["id"] = "default" }, ["password"] = password },
+                        ["user"] = new JsonObject { ["name"] = userName, ["domain"] = new JsonObject { ["id"] = userDomainId }, ["password"] = password },
                     },
                 },
                 ["scope"] = scope.DeepClone(),
@@ -57,7 +57,7 @@ internal sealed class MethodsAdminApi(string authUrl)
     /// </summary>
     public async Task<AppCredential> CreateApplicationCredentialAsync(string userId, string userName, string password, string projectId)
     {
-        var userToken = (await IssueAsync(userName, password, ProjectScope(projectId))).Token;
+        var userToken = (await IssueAsync(userName, "default", password, ProjectScope(projectId))).Token;
         var name = "ksit-appcred-" + Guid.NewGuid().ToString("N")[..12];
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{authUrl}/users/{userId}/application_credentials")
         {
@@ -77,7 +77,7 @@ internal sealed class MethodsAdminApi(string authUrl)
     /// <summary>DELETE /v3/users/{id}/application_credentials/{credential} as that user; a credential already gone is fine.</summary>
     public async Task DeleteApplicationCredentialAsync(string userId, string userName, string password, AppCredential credential)
     {
-        var userToken = (await IssueAsync(userName, password, ProjectScope(credential.ProjectId))).Token;
+        var userToken = (await IssueAsync(userName, "default", password, ProjectScope(credential.ProjectId))).Token;
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"{authUrl}/users/{userId}/application_credentials/{credential.Id}");
         request.Headers.Add("X-Auth-Token", userToken);
         using var response = await s_http.SendAsync(request);

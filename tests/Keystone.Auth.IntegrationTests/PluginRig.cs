@@ -10,9 +10,13 @@ namespace Keystone.Auth.IntegrationTests;
 /// </summary>
 internal sealed class PluginRig : IDisposable
 {
-    public PluginRig(Func<HttpClient, IAuthPlugin> plugin, KeystoneSessionOptions? sessionOptions = null)
+    /// <param name="plugin">Makes the method's plugin on the rig's client.</param>
+    /// <param name="sessionOptions">The session's options.</param>
+    /// <param name="above">A handler to put between the library and the counter, e.g. one that reorders answers.</param>
+    public PluginRig(Func<HttpClient, IAuthPlugin> plugin, KeystoneSessionOptions? sessionOptions = null, Func<HttpMessageHandler, DelegatingHandler>? above = null)
     {
-        Http = TestHttp.Create(out var counter);
+        var http = TestHttp.Create(out var counter);
+        Http = above is null ? http : new HttpClient(above(counter)) { Timeout = http.Timeout };
         Counter = counter;
         Plugin = plugin(Http);
         Auth = Plugin.GetCacheId() is null ? Plugin : new CachingPasswordAuth(Plugin, new TokenCache());

@@ -20,16 +20,18 @@ public sealed class TokenAuthTests(KeystoneFixture fx)
     [Fact]
     public async Task An_unscoped_token_is_rescoped_to_a_project()
     {
-        var source = await _api.IssueAsync(SeedData.AliceName, SeedData.AlicePassword, MethodsAdminApi.Unscoped);
+        // Carol has no default project, so only the scope asked for can put
+        // gamma in the new token (Alice's would come from her default project).
+        var source = await _api.IssueAsync(SeedData.CarolName, fx.Seed.DomainId, SeedData.CarolPassword, MethodsAdminApi.Unscoped);
         using var rig = TokenRig(new TokenAuthOptions
         {
-            AuthUrl = fx.AuthUrl, Token = source.Token, ProjectName = SeedData.AlphaName, ProjectDomainName = "Default",
+            AuthUrl = fx.AuthUrl, Token = source.Token, ProjectName = SeedData.GammaName, ProjectDomainId = fx.Seed.DomainId,
         });
 
         var access = await CallTwiceAsync(rig, source);
 
-        Assert.Equal(fx.Seed.AliceId, access.User!.Id);
-        Assert.Equal(fx.Seed.AlphaId, access.Project!.Id);
+        Assert.Equal(fx.Seed.CarolId, access.User!.Id);
+        Assert.Equal(fx.Seed.GammaId, access.Project!.Id);
         Assert.Contains(access.Roles, r => r.Name == "member");
         Assert.False(access.Catalog.IsEmpty);
     }
@@ -37,7 +39,7 @@ public sealed class TokenAuthTests(KeystoneFixture fx)
     [Fact]
     public async Task A_project_token_is_rescoped_to_a_domain()
     {
-        var source = await _api.IssueAsync(SeedData.AliceName, SeedData.AlicePassword, MethodsAdminApi.ProjectScope(fx.Seed.AlphaId));
+        var source = await _api.IssueAsync(SeedData.AliceName, "default", SeedData.AlicePassword, MethodsAdminApi.ProjectScope(fx.Seed.AlphaId));
         using var rig = TokenRig(new TokenAuthOptions { AuthUrl = fx.AuthUrl, Token = source.Token, DomainId = fx.Seed.DomainId });
 
         var access = await CallTwiceAsync(rig, source);
@@ -51,7 +53,7 @@ public sealed class TokenAuthTests(KeystoneFixture fx)
     [Fact]
     public async Task A_revoked_source_token_is_one_refused_POST_per_call_and_nothing_is_cached()
     {
-        var source = await _api.IssueAsync(SeedData.AliceName, SeedData.AlicePassword, MethodsAdminApi.Unscoped);
+        var source = await _api.IssueAsync(SeedData.AliceName, "default", SeedData.AlicePassword, MethodsAdminApi.Unscoped);
         await fx.Admin.RevokeAsync(source.Token);
         using var rig = TokenRig(new TokenAuthOptions { AuthUrl = fx.AuthUrl, Token = source.Token, ProjectId = fx.Seed.AlphaId });
         var postsInLog = fx.Server.CountLogLines(TokenPostLine);
@@ -70,7 +72,7 @@ public sealed class TokenAuthTests(KeystoneFixture fx)
     [Fact]
     public async Task After_every_key_is_replaced_a_cached_rescoped_token_ends_in_a_typed_error_without_a_loop()
     {
-        var source = await _api.IssueAsync(SeedData.AliceName, SeedData.AlicePassword, MethodsAdminApi.Unscoped);
+        var source = await _api.IssueAsync(SeedData.AliceName, "default", SeedData.AlicePassword, MethodsAdminApi.Unscoped);
         using var rig = TokenRig(new TokenAuthOptions { AuthUrl = fx.AuthUrl, Token = source.Token, ProjectId = fx.Seed.AlphaId });
         using (var warm = await rig.CallAsync())
         {
