@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Keystone.Auth.Identity;
 using Microsoft.Extensions.Logging;
@@ -91,4 +92,10 @@ public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod
     string IIdentityMethod.Describe() => !string.IsNullOrEmpty(_options.ApplicationCredentialId)
         ? $"application credential id {_options.ApplicationCredentialId}"
         : $"application credential {_options.ApplicationCredentialName} of {UserRef.Describe(_options.UserId, _options.Username, _options.UserDomainId, _options.UserDomainName)}";
+
+    // Keystone answers a deleted (or unknown) credential with 404 "Could not
+    // find Application Credential" (401 only from a worker that still caches
+    // it): either way the credential is refused.
+    bool IIdentityMethod.IsAuthenticationFailure(HttpStatusCode status) =>
+        status is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound;
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 
 namespace Keystone.Auth.Identity;
@@ -26,4 +27,11 @@ internal interface IIdentityMethod
 
     /// <summary>Who authenticates, for logs and ToString; never a secret.</summary>
     string Describe();
+
+    /// <summary>
+    /// Whether a token request refused with <paramref name="status"/> means the
+    /// credentials themselves were refused (<see cref="AuthenticationFailedException"/>).
+    /// 401 for every method; a method whose credential Keystone reports otherwise adds its status.
+    /// </summary>
+    bool IsAuthenticationFailure(HttpStatusCode status) => status == HttpStatusCode.Unauthorized;
 }

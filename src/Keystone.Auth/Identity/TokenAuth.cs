@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Keystone.Auth.Identity;
 using Microsoft.Extensions.Logging;
@@ -67,4 +68,10 @@ public sealed class TokenAuth : IAuthPlugin, IIdentityMethod
     void IIdentityMethod.AddCacheElements(CacheIdentity id) => id.AddSecret("token", _options.Token);
 
     string IIdentityMethod.Describe() => $"token {Diagnostics.Redaction.Fingerprint(_options.Token)}";
+
+    // Keystone answers a token request whose token is dead (revoked, its keys
+    // replaced) with 404 "Could not recognize Fernet token" / "Failed to
+    // validate token", not 401: for this method both mean the credential is refused.
+    bool IIdentityMethod.IsAuthenticationFailure(HttpStatusCode status) =>
+        status is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound;
 }

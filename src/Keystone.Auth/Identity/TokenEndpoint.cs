@@ -120,7 +120,7 @@ internal sealed class TokenEndpoint
                     if (!ErrorResponse.IsSuccess(response.StatusCode))
                     {
                         throw await ErrorResponse.ToExceptionAsync(
-                            response, HttpMethod.Post, TokenUrl, response.StatusCode == HttpStatusCode.Unauthorized, deadline.Token).ConfigureAwait(false);
+                            response, HttpMethod.Post, TokenUrl, _method.IsAuthenticationFailure(response.StatusCode), deadline.Token).ConfigureAwait(false);
                     }
 
                     access = await TokenResponseReader.ReadAsync(response, TokenUrl, requestedAt, _maxResponseBytes, deadline.Token).ConfigureAwait(false);
