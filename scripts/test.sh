@@ -2,7 +2,8 @@
 # scripts/test.sh — the ONE command that runs every test of the project.
 #
 # 1. installs what the tests need from the machine's package manager
-#    (a real OpenStack Keystone from Debian packages, for the integration tests),
+#    (a real OpenStack Keystone and redis-server from Debian packages, for the
+#    integration tests),
 # 2. restores NuGet packages and builds the solution (Release, warnings = errors),
 # 3. runs every test project: unit, fault-injection, hosting and the integration
 #    tests against a real Keystone on 127.0.0.1 (the test fixtures start and stop
@@ -16,8 +17,9 @@ cd "$(dirname "$0")/.."
 command -v dotnet >/dev/null || { echo "dotnet SDK not found on PATH (.NET 10 SDK required)" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-echo "== installing system packages for the local Keystone"
+echo "== installing system packages for the local Keystone and Redis"
 scripts/keystone/install.sh
+scripts/redis/install.sh
 
 echo "== restore and build"
 dotnet restore Keystone.sln

@@ -16,44 +16,16 @@
 set -euo pipefail
 
 PKGS=(python3-keystone uwsgi-core uwsgi-plugin-python3 python3-keystoneauth1 curl)
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/apt-install.sh
+. "$HERE/../lib/apt-install.sh"
 log() { echo "[install] $*" >&2; }
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-
-missing=()
-for p in "${PKGS[@]}"; do installed "$p" || missing+=("$p"); done
-if [ ${#missing[@]} -eq 0 ]; then
-  log "packages already installed"
-  exit 0
-fi
-
-command -v apt-get >/dev/null 2>&1 || { log "ERROR: apt-get not found (Debian/Ubuntu needed); missing: ${missing[*]}"; exit 1; }
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { log "ERROR: not root and no sudo; cannot install: ${missing[*]}"; exit 1; }
-  SUDO=(sudo)
-fi
-
-log "installing: ${missing[*]}"
-if ! "${SUDO[@]}" apt-get update -q >&2; then
-  log "ERROR: apt-get update failed"; exit 1
-fi
-if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    --no-install-recommends \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    "${missing[@]}" >&2; then
-  log "ERROR: apt-get install failed for: ${missing[*]}"; exit 1
-fi
-
-still=()
-for p in "${PKGS[@]}"; do installed "$p" || still+=("$p"); done
-if [ ${#still[@]} -gt 0 ]; then
-  log "ERROR: still not installed after apt-get: ${still[*]}"; exit 1
-fi
+apt_install_missing install "${PKGS[@]}"
 # sanity: the bits the other scripts call
 for f in /usr/bin/keystone-manage /usr/bin/uwsgi /usr/bin/keystone-wsgi-public; do
   [ -x "$f" ] || { log "ERROR: $f missing after install"; exit 1; }
 done
 /usr/bin/python3 -c 'import keystoneauth1, keystone.common.fernet_utils' \
   || { log "ERROR: python modules keystoneauth1/keystone not importable by /usr/bin/python3"; exit 1; }
-log "installed: ${missing[*]}"
+log "${APT_INSTALLED:+installed: $APT_INSTALLED}${APT_INSTALLED:-packages already installed}"
