@@ -51,7 +51,7 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
     {
         var auth = GetAuth(name);
         var settings = _settings.Get(name);
-        return NewSession(auth, settings, sessionOptions);
+        return NewSession(auth, settings, sessionOptions ?? settings.SessionFor(_services, name));
     }
 
     public IAuthPlugin CreateAuth(PasswordAuthOptions options) => CreateAuth((AuthPluginOptions)options);

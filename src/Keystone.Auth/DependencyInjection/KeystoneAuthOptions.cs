@@ -35,6 +35,26 @@ public sealed class KeystoneAuthOptions
     internal Identity.AuthType? Method { get; set; }
 
     /// <summary>
+    /// The session settings of this identity (named <paramref name="name"/>): <see cref="Session"/>,
+    /// with <see cref="KeystoneSessionOptions.EndpointOverride"/> set to the
+    /// method's own endpoint when the method has no catalog (a fixed token) and
+    /// none is set. Read when a session or handler is made, so that start-up
+    /// validation of the credentials stays theirs alone.
+    /// </summary>
+    internal KeystoneSessionOptions SessionFor(IServiceProvider services, string name)
+    {
+        if (Session.EndpointOverride is null && Method is { HasCatalog: false } method
+            && method.GetNamedOptions(services, name).DefaultEndpoint is { } endpoint)
+        {
+            var session = Session.Clone();
+            session.EndpointOverride = endpoint;
+            return session;
+        }
+
+        return Session;
+    }
+
+    /// <summary>
     /// An endpoint filter for <paramref name="serviceType"/> with this identity's
     /// <see cref="Interface"/> (public when unset) and <see cref="RegionName"/>.
     /// </summary>

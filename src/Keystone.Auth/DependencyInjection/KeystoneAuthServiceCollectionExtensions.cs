@@ -185,12 +185,7 @@ public static class KeystoneAuthServiceCollectionExtensions
             services.AddSingleton<IOptionsChangeTokenSource<T>>(new ConfigurationChangeTokenSource<T>(name, source));
         }
 
-        var settings = services.AddOptions<KeystoneAuthOptions>(name).Configure(o => o.Method = method).ValidateOnStart();
-        if (!new T().HasCatalog)
-        {
-            // A method without catalog (a fixed token) sends relative URLs to its own endpoint.
-            settings.PostConfigure<IOptionsMonitor<T>>((o, credentials) => o.Session.EndpointOverride ??= credentials.Get(name).DefaultEndpoint);
-        }
+        services.AddOptions<KeystoneAuthOptions>(name).Configure(o => o.Method = method).ValidateOnStart();
 
         services.TryAddKeyedSingleton<IAuthPlugin>(name, (sp, _) => sp.GetRequiredService<IKeystoneAuthFactory>().GetAuth(name));
         services.TryAddKeyedSingleton<KeystoneSession>(name, (sp, _) => sp.GetRequiredService<IKeystoneAuthFactory>().CreateSession(name));

@@ -15,6 +15,9 @@ internal abstract class AuthType
 
     public abstract Type OptionsType { get; }
 
+    /// <summary>Whether the method's tokens come with a catalog (false for a fixed token: sessions use its endpoint).</summary>
+    public abstract bool HasCatalog { get; }
+
     /// <summary>
     /// A registration; <paramref name="create"/> makes the plugin from validated-by-its-constructor
     /// options, the client for token requests, loggers and the clock.
@@ -39,6 +42,8 @@ internal sealed class AuthType<T>(Func<T, HttpClient, ILoggerFactory, TimeProvid
     where T : AuthPluginOptions, new()
 {
     public override Type OptionsType => typeof(T);
+
+    public override bool HasCatalog { get; } = new T().HasCatalog;
 
     public override AuthPluginOptions NewOptions() => new T();
 
