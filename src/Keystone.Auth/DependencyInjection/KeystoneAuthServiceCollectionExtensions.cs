@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Registers Keystone identities: <see cref="PasswordAuthOptions"/> bound and
-/// validated at start-up, an <see cref="IAuthPlugin"/> and a
+/// Registers Keystone identities of any method: its options (<see cref="PasswordAuthOptions"/>,
+/// <see cref="ApplicationCredentialAuthOptions"/>, …, chosen by <c>AuthType</c> or
+/// <c>OS_AUTH_TYPE</c> or given in code) read and validated at start-up, an <see cref="IAuthPlugin"/> and a
 /// <see cref="KeystoneSession"/> per identity (the default one unkeyed, every
 /// one keyed by its name), <see cref="IKeystoneAuthFactory"/>, and the
 /// <c>Keystone.Auth</c> HttpClient with the recommended transport.
