@@ -1,74 +1,52 @@
 namespace Keystone.Auth.CloudsYaml;
 
 /// <summary>
-/// Turns a <see cref="CloudConfig"/> into Keystone.Auth options. One file on
-/// purpose: each auth method's mapping is added here as its options type appears.
+/// Turns a <see cref="CloudConfig"/> into Keystone.Auth options. No method is
+/// named here: the cloud is read as the <c>OS_*</c> variables it stands for
+/// (<see cref="CloudVariables"/>), so every method Keystone.Auth knows is mapped.
 /// </summary>
 public static class CloudConfigExtensions
 {
     private const string OptionsType = "clouds.yaml";
 
     /// <summary>
-    /// The <see cref="PasswordAuthOptions"/> of a cloud whose <c>auth_type</c>
-    /// is <c>password</c>, <c>v3password</c> or absent (openstacksdk's default).
+    /// The options of the cloud's auth method, chosen by <c>auth_type</c>
+    /// (<c>OS_AUTH_TYPE</c> when set): <see cref="PasswordAuthOptions"/> for
+    /// <c>password</c>/<c>v3password</c> or none, <see cref="ApplicationCredentialAuthOptions"/>
+    /// for <c>v3applicationcredential</c>, <see cref="TokenAuthOptions"/> for
+    /// <c>v3token</c>/<c>token</c>, <see cref="FixedTokenAuthOptions"/> for
+    /// <c>admin_token</c>/<c>token_endpoint</c>, and so on for every name in
+    /// <see cref="AuthPluginOptions.KnownAuthTypes"/>. Each <c>auth</c> key is the
+    /// option's <c>OS_*</c> name without <c>OS_</c>, in lower case
+    /// (<c>application_credential_id</c>, <c>token</c>, <c>endpoint</c>, …).
     /// </summary>
     /// <remarks>
     /// As openstacksdk does, a project-scoped cloud's <c>domain_id</c>/<c>domain_name</c>
     /// is the default of the user's and the project's domain rather than a
     /// domain scope; <c>default_domain_id</c>/<c>_name</c> fill the same gaps;
     /// <c>tenant_id</c>/<c>tenant_name</c> are read as the project.
-    /// The result is validated when a <see cref="PasswordAuth"/> is made from it.
+    /// The result is validated when a plugin is made from it.
     /// </remarks>
+    /// <exception cref="InvalidOptionsException">The cloud's auth_type is not a known method (the known ones are listed).</exception>
+    public static AuthPluginOptions ToAuthPluginOptions(this CloudConfig cloud)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        RequireKnownAuthType(cloud);
+        return AuthPluginOptions.FromEnvironment(cloud.AsVariables());
+    }
+
+    /// <summary>
+    /// The <see cref="PasswordAuthOptions"/> of a cloud whose <c>auth_type</c>
+    /// is <c>password</c>, <c>v3password</c> or absent (openstacksdk's default);
+    /// see <see cref="ToAuthPluginOptions"/> for any method.
+    /// </summary>
     /// <exception cref="InvalidOptionsException">The cloud's auth_type is another method.</exception>
     public static PasswordAuthOptions ToPasswordAuthOptions(this CloudConfig cloud)
     {
         ArgumentNullException.ThrowIfNull(cloud);
-        if (cloud.AuthType is not (null or "password" or "v3password"))
-        {
-            throw new InvalidOptionsException(OptionsType, [$"{cloud.FilePath}: cloud '{cloud.Name}' has auth_type '{cloud.AuthType}', not password or v3password"]);
-        }
-
-        var auth = cloud.Auth;
-        string? Get(string key) => auth.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
-        var projectId = Get("project_id") ?? Get("tenant_id");
-        var projectName = Get("project_name") ?? Get("tenant_name");
-        var projectScoped = projectId is not null || projectName is not null;
-
-        // openstacksdk's _handle_domain_id: with a project scope, domain_* only say
-        // which domain the user and the project are in.
-        var defaultDomainId = Get("default_domain_id") ?? (projectScoped ? Get("domain_id") : null);
-        var defaultDomainName = Get("default_domain_name") ?? (projectScoped ? Get("domain_name") : null);
-        var userDomainId = Get("user_domain_id");
-        var userDomainName = Get("user_domain_name");
-        if (userDomainId is null && userDomainName is null)
-        {
-            (userDomainId, userDomainName) = (defaultDomainId, defaultDomainId is null ? defaultDomainName : null);
-        }
-
-        var projectDomainId = Get("project_domain_id");
-        var projectDomainName = Get("project_domain_name");
-        if (projectName is not null && projectDomainId is null && projectDomainName is null)
-        {
-            (projectDomainId, projectDomainName) = (defaultDomainId, defaultDomainId is null ? defaultDomainName : null);
-        }
-
-        return new PasswordAuthOptions
-        {
-            AuthUrl = Get("auth_url"),
-            UserId = Get("user_id"),
-            Username = Get("username"),
-            UserDomainId = userDomainId,
-            UserDomainName = userDomainName,
-            Password = Get("password"),
-            ProjectId = projectId,
-            ProjectName = projectName,
-            ProjectDomainId = projectDomainId,
-            ProjectDomainName = projectDomainName,
-            DomainId = projectScoped ? null : Get("domain_id"),
-            DomainName = projectScoped ? null : Get("domain_name"),
-            SystemScope = Get("system_scope"),
-            TrustId = Get("trust_id"),
-        };
+        RequireKnownAuthType(cloud);
+        return cloud.ToAuthPluginOptions() as PasswordAuthOptions
+            ?? throw new InvalidOptionsException(OptionsType, [$"{cloud.FilePath}: cloud '{cloud.Name}' has auth_type '{cloud.AuthType}', not password or v3password"]);
     }
 
     /// <summary>
@@ -104,6 +82,16 @@ public static class CloudConfigExtensions
         if (cloud.RegionName is not null)
         {
             options.RegionName = cloud.RegionName;
+        }
+    }
+
+    private static void RequireKnownAuthType(CloudConfig cloud)
+    {
+        var authType = cloud.AuthType?.Trim();
+        if (!string.IsNullOrEmpty(authType) && !AuthPluginOptions.KnownAuthTypes.Contains(authType, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidOptionsException(OptionsType, [
+                $"{cloud.FilePath}: cloud '{cloud.Name}' has auth_type '{authType}', which is not a known auth type; known: {string.Join(", ", AuthPluginOptions.KnownAuthTypes)}"]);
         }
     }
 }

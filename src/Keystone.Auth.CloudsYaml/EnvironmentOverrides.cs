@@ -32,6 +32,7 @@ internal static class EnvironmentOverrides
         ("OS_APPLICATION_CREDENTIAL_SECRET", "application_credential_secret"),
         ("OS_TOKEN", "token"),
         ("OS_PASSCODE", "passcode"),
+        ("OS_ENDPOINT", "endpoint"),
     ];
 
     public static void Apply(CloudSettings settings, Func<string, string?> get)

@@ -13,8 +13,8 @@ public static class KeystoneAuthCachingBuilderExtensions
     /// <summary>
     /// Registers one <see cref="TokenCache"/> for the container (a singleton with
     /// the <see cref="TokenCacheOptions"/> configured here or elsewhere, validated
-    /// at start-up) and wraps the identity's plugin in
-    /// <see cref="CachingPasswordAuth"/>, so <see cref="IAuthPlugin"/>, sessions and
+    /// at start-up) and wraps the identity's plugin, whatever its method, in
+    /// <see cref="CachingPasswordAuth"/> (a fixed token, which is never cached, is left as it is), so <see cref="IAuthPlugin"/>, sessions and
     /// handlers of this identity reuse tokens. On the default identity it also
     /// covers the identities made at run time by <see cref="IKeystoneAuthFactory"/>,
     /// each cached under its own cache id.
@@ -43,7 +43,10 @@ public static class KeystoneAuthCachingBuilderExtensions
             services.TryAddSingleton(sp => (CachingPasswordAuth)sp.GetRequiredService<IKeystoneAuthFactory>().GetAuth(string.Empty));
         }
 
-        // Idempotent: calling AddTokenCaching twice must not cache a cache.
-        return builder.DecorateAuth(static (sp, inner) => inner as CachingPasswordAuth ?? new CachingPasswordAuth(inner, sp.GetRequiredService<TokenCache>()));
+        // Idempotent: calling AddTokenCaching twice must not cache a cache. A plugin
+        // with no cache id (a fixed token, which belongs to its caller) stays as it is.
+        return builder.DecorateAuth(static (sp, inner) => inner is CachingPasswordAuth || inner.GetCacheId() is null
+            ? inner
+            : new CachingPasswordAuth(inner, sp.GetRequiredService<TokenCache>()));
     }
 }

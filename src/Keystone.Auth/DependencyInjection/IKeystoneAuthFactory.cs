@@ -27,8 +27,27 @@ public interface IKeystoneAuthFactory
     /// <exception cref="InvalidOptionsException">The options are invalid.</exception>
     IAuthPlugin CreateAuth(PasswordAuthOptions options);
 
-    /// <summary>A session for an identity known only at run time (see <see cref="CreateAuth"/>).</summary>
+    /// <summary>A session for an identity known only at run time (see <see cref="CreateAuth(PasswordAuthOptions)"/>).</summary>
     /// <param name="options">Who to authenticate as.</param>
     /// <param name="sessionOptions">Session settings; the default identity's <see cref="KeystoneAuthOptions.Session"/> when null.</param>
     KeystoneSession CreateSession(PasswordAuthOptions options, KeystoneSessionOptions? sessionOptions = null);
+
+    /// <summary>
+    /// An auth plugin of any method for an identity known only at run time, e.g.
+    /// from <see cref="AuthPluginOptions.FromEnvironment"/>, set up like the
+    /// default identity (its HttpClient and decorators; a method whose tokens
+    /// cannot be cached, such as a fixed token, is left undecorated by the token cache).
+    /// </summary>
+    /// <exception cref="InvalidOptionsException">The options are invalid.</exception>
+    IAuthPlugin CreateAuth(AuthPluginOptions options);
+
+    /// <summary>
+    /// A session of any method for an identity known only at run time (see
+    /// <see cref="CreateAuth(AuthPluginOptions)"/>). For a method without catalog
+    /// (<see cref="FixedTokenAuthOptions"/>) relative URLs go to its endpoint unless
+    /// the session options name one.
+    /// </summary>
+    /// <param name="options">Who to authenticate as, and how.</param>
+    /// <param name="sessionOptions">Session settings; the default identity's <see cref="KeystoneAuthOptions.Session"/> when null.</param>
+    KeystoneSession CreateSession(AuthPluginOptions options, KeystoneSessionOptions? sessionOptions = null);
 }

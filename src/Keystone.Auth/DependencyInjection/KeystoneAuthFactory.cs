@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Keystone.Auth.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,17 +17,15 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
 {
     private readonly IServiceProvider _services;
     private readonly IHttpClientFactory _httpClients;
-    private readonly IOptionsMonitor<PasswordAuthOptions> _credentials;
     private readonly IOptionsMonitor<KeystoneAuthOptions> _settings;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<IAuthPlugin>> _named = new(StringComparer.Ordinal);
 
-    public KeystoneAuthFactory(IServiceProvider services, IHttpClientFactory httpClients, IOptionsMonitor<PasswordAuthOptions> credentials, IOptionsMonitor<KeystoneAuthOptions> settings)
+    public KeystoneAuthFactory(IServiceProvider services, IHttpClientFactory httpClients, IOptionsMonitor<KeystoneAuthOptions> settings)
     {
         _services = services;
         _httpClients = httpClients;
-        _credentials = credentials;
         _settings = settings;
         _loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -52,36 +51,50 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
     {
         var auth = GetAuth(name);
         var settings = _settings.Get(name);
-        return NewSession(auth, settings, sessionOptions);
+        return NewSession(auth, settings, sessionOptions ?? settings.SessionFor(_services, name));
     }
 
-    public IAuthPlugin CreateAuth(PasswordAuthOptions options)
+    public IAuthPlugin CreateAuth(PasswordAuthOptions options) => CreateAuth((AuthPluginOptions)options);
+
+    public KeystoneSession CreateSession(PasswordAuthOptions options, KeystoneSessionOptions? sessionOptions = null) =>
+        CreateSession((AuthPluginOptions)options, sessionOptions);
+
+    public IAuthPlugin CreateAuth(AuthPluginOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Compose(options, _settings.Get(Options.DefaultName));
+        return Compose(AuthTypes.For(options.GetType()), options, _settings.Get(Options.DefaultName));
     }
 
-    public KeystoneSession CreateSession(PasswordAuthOptions options, KeystoneSessionOptions? sessionOptions = null)
+    public KeystoneSession CreateSession(AuthPluginOptions options, KeystoneSessionOptions? sessionOptions = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var settings = _settings.Get(Options.DefaultName);
-        return NewSession(Compose(options, settings), settings, sessionOptions);
+        var auth = Compose(AuthTypes.For(options.GetType()), options, settings);
+        if (sessionOptions is null && settings.Session.EndpointOverride is null && options.DefaultEndpoint is { } endpoint)
+        {
+            // No catalog (a fixed token): relative URLs go to the options' own endpoint.
+            sessionOptions = settings.Session.Clone();
+            sessionOptions.EndpointOverride = endpoint;
+        }
+
+        return NewSession(auth, settings, sessionOptions);
     }
 
     private IAuthPlugin Build(string name)
     {
         var settings = _settings.Get(name);
-        if (!settings.HasCredentials)
+        if (settings.Method is not { } method)
         {
             throw new InvalidOperationException(
                 $"No Keystone identity named '{name}' is registered; call services.AddKeystoneAuth({(name.Length == 0 ? string.Empty : "\"" + name + "\", ")}...) first.");
         }
 
-        return Compose(_credentials.Get(name), settings);
+        return Compose(method, method.GetNamedOptions(_services, name), settings);
     }
 
-    private IAuthPlugin Compose(PasswordAuthOptions credentials, KeystoneAuthOptions settings)
+    private IAuthPlugin Compose(AuthType method, AuthPluginOptions credentials, KeystoneAuthOptions settings)
     {
-        IAuthPlugin auth = new PasswordAuth(credentials, _httpClients.CreateClient(settings.HttpClientName), _loggers.CreateLogger<PasswordAuth>(), _time);
+        var auth = method.CreatePlugin(credentials, _httpClients.CreateClient(settings.HttpClientName), _loggers, _time);
         foreach (var decorate in settings.AuthDecorators)
         {
             auth = decorate(_services, auth) ?? throw new InvalidOperationException("A KeystoneAuthOptions.AuthDecorators entry returned null.");

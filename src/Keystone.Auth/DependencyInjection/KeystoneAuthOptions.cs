@@ -2,7 +2,7 @@ namespace Keystone.Auth;
 
 /// <summary>
 /// How one identity registered with <c>AddKeystoneAuth</c> is used, beyond its
-/// credentials (<see cref="PasswordAuthOptions"/>): the HttpClient its token
+/// credentials (the method's <see cref="AuthPluginOptions"/>): the HttpClient its token
 /// requests go through, endpoint defaults (<c>OS_REGION_NAME</c>,
 /// <c>OS_INTERFACE</c>), the session/handler settings, and decorators such as
 /// the token cache. Named like the identity.
@@ -25,14 +25,34 @@ public sealed class KeystoneAuthOptions
     public KeystoneSessionOptions Session { get; } = new();
 
     /// <summary>
-    /// Applied in order to the <see cref="PasswordAuth"/> of this identity; each
+    /// Applied in order to the plugin of this identity (<see cref="PasswordAuth"/>, …); each
     /// returns the plugin to use instead (e.g. <c>AddTokenCaching</c> wraps it in
     /// <c>CachingPasswordAuth</c>).
     /// </summary>
     public IList<Func<IServiceProvider, IAuthPlugin, IAuthPlugin>> AuthDecorators { get; } = new List<Func<IServiceProvider, IAuthPlugin, IAuthPlugin>>();
 
-    /// <summary>Set by <c>AddKeystoneAuth</c>: this name has credentials.</summary>
-    internal bool HasCredentials { get; set; }
+    /// <summary>Set by <c>AddKeystoneAuth</c>: the method of this name's credentials; null when the name has none.</summary>
+    internal Identity.AuthType? Method { get; set; }
+
+    /// <summary>
+    /// The session settings of this identity (named <paramref name="name"/>): <see cref="Session"/>,
+    /// with <see cref="KeystoneSessionOptions.EndpointOverride"/> set to the
+    /// method's own endpoint when the method has no catalog (a fixed token) and
+    /// none is set. Read when a session or handler is made, so that start-up
+    /// validation of the credentials stays theirs alone.
+    /// </summary>
+    internal KeystoneSessionOptions SessionFor(IServiceProvider services, string name)
+    {
+        if (Session.EndpointOverride is null && Method is { HasCatalog: false } method
+            && method.GetNamedOptions(services, name).DefaultEndpoint is { } endpoint)
+        {
+            var session = Session.Clone();
+            session.EndpointOverride = endpoint;
+            return session;
+        }
+
+        return Session;
+    }
 
     /// <summary>
     /// An endpoint filter for <paramref name="serviceType"/> with this identity's

@@ -68,7 +68,7 @@ public static class KeystoneHttpClientBuilderExtensions
         return builder.AddHttpMessageHandler(sp =>
         {
             var settings = sp.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(name);
-            var session = settings.Session.Clone();
+            var session = settings.SessionFor(sp, name).Clone();
             configureSession?.Invoke(session);
             return new KeystoneAuthHandler(
                 sp.GetRequiredService<IKeystoneAuthFactory>().GetAuth(name),

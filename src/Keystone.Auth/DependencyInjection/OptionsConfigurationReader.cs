@@ -1,10 +1,11 @@
 using System.Globalization;
+using Keystone.Auth.Identity;
 using Microsoft.Extensions.Configuration;
 
 namespace Keystone.Auth.DependencyInjection;
 
 /// <summary>
-/// Reads the flat settings of <see cref="PasswordAuthOptions"/> and
+/// Reads the flat settings of every method's <see cref="AuthPluginOptions"/> and
 /// <see cref="KeystoneTransportOptions"/> from configuration by hand rather
 /// than with the reflection binder, so the library stays trim- and AOT-safe.
 /// Only keys present in the section change a value. A value that does not
@@ -12,36 +13,34 @@ namespace Keystone.Auth.DependencyInjection;
 /// </summary>
 internal static class OptionsConfigurationReader
 {
-    public static void Read(IConfiguration section, PasswordAuthOptions o)
+    /// <summary>
+    /// Reads any method's options: its string settings by their property names
+    /// (the method's own list of <c>OS_*</c> names, translated by
+    /// <see cref="SettingNames.ConfigurationKey"/>), then the typed settings every
+    /// method that asks Keystone shares. No code here names a method's settings,
+    /// so a new method needs none.
+    /// </summary>
+    public static void Read(IConfiguration section, AuthPluginOptions o)
     {
         var errors = new List<string>();
-        ReadIdentity(section, o, errors);
-        o.UserId = String(section, nameof(o.UserId)) ?? o.UserId;
-        o.Username = String(section, nameof(o.Username)) ?? o.Username;
-        o.UserDomainId = String(section, nameof(o.UserDomainId)) ?? o.UserDomainId;
-        o.UserDomainName = String(section, nameof(o.UserDomainName)) ?? o.UserDomainName;
-        o.Password = String(section, nameof(o.Password)) ?? o.Password;
-        ThrowIfAny(nameof(PasswordAuthOptions), errors);
+        o.ReadSettings(variable => String(section, SettingNames.ConfigurationKey(variable)));
+        if (o is KeystoneIdentityOptions identity)
+        {
+            ReadLimits(section, identity, errors);
+        }
+
+        ThrowIfAny(o.GetType().Name, errors);
     }
 
-    /// <summary>The settings every method shares (endpoint, limits) and, for a scoped method, its scope: read once for all.</summary>
-    private static void ReadIdentity(IConfiguration section, KeystoneIdentityOptions o, List<string> errors)
+    /// <summary>The typed settings shared by every method that asks Keystone for a token.</summary>
+    private static void ReadLimits(IConfiguration section, KeystoneIdentityOptions o, List<string> errors)
     {
-        o.AuthUrl = String(section, nameof(o.AuthUrl)) ?? o.AuthUrl;
         o.IncludeCatalog = Bool(section, nameof(o.IncludeCatalog), errors) ?? o.IncludeCatalog;
         o.RequestTimeout = Time(section, nameof(o.RequestTimeout), errors) ?? o.RequestTimeout;
         o.MaxResponseBytes = Int(section, nameof(o.MaxResponseBytes), errors) ?? o.MaxResponseBytes;
         o.StableCacheId = Bool(section, nameof(o.StableCacheId), errors) ?? o.StableCacheId;
         if (o is ScopedIdentityOptions s)
         {
-            s.ProjectId = String(section, nameof(s.ProjectId)) ?? s.ProjectId;
-            s.ProjectName = String(section, nameof(s.ProjectName)) ?? s.ProjectName;
-            s.ProjectDomainId = String(section, nameof(s.ProjectDomainId)) ?? s.ProjectDomainId;
-            s.ProjectDomainName = String(section, nameof(s.ProjectDomainName)) ?? s.ProjectDomainName;
-            s.DomainId = String(section, nameof(s.DomainId)) ?? s.DomainId;
-            s.DomainName = String(section, nameof(s.DomainName)) ?? s.DomainName;
-            s.SystemScope = String(section, nameof(s.SystemScope)) ?? s.SystemScope;
-            s.TrustId = String(section, nameof(s.TrustId)) ?? s.TrustId;
             s.Unscoped = Bool(section, nameof(s.Unscoped), errors) ?? s.Unscoped;
         }
     }

@@ -47,7 +47,7 @@ public sealed class ApplicationCredentialAuthOptions : KeystoneIdentityOptions
     /// <c>OS_USER_DOMAIN_ID</c>/<c>_NAME</c>). Scope variables are not read.
     /// </summary>
     /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static ApplicationCredentialAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    public static new ApplicationCredentialAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
         var options = new ApplicationCredentialAuthOptions();
         options.ReadEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
@@ -93,12 +93,12 @@ public sealed class ApplicationCredentialAuthOptions : KeystoneIdentityOptions
 
     private protected override void ReadMethodEnvironment(Func<string, string?> get)
     {
-        ApplicationCredentialId = get("OS_APPLICATION_CREDENTIAL_ID");
-        ApplicationCredentialName = get("OS_APPLICATION_CREDENTIAL_NAME");
-        ApplicationCredentialSecret = get("OS_APPLICATION_CREDENTIAL_SECRET");
-        UserId = get("OS_USER_ID");
-        Username = get("OS_USERNAME");
-        UserDomainId = get("OS_USER_DOMAIN_ID");
-        UserDomainName = get("OS_USER_DOMAIN_NAME");
+        ApplicationCredentialId = get("OS_APPLICATION_CREDENTIAL_ID") ?? ApplicationCredentialId;
+        ApplicationCredentialName = get("OS_APPLICATION_CREDENTIAL_NAME") ?? ApplicationCredentialName;
+        ApplicationCredentialSecret = get("OS_APPLICATION_CREDENTIAL_SECRET") ?? ApplicationCredentialSecret;
+        UserId = get("OS_USER_ID") ?? UserId;
+        Username = get("OS_USERNAME") ?? Username;
+        UserDomainId = get("OS_USER_DOMAIN_ID") ?? UserDomainId;
+        UserDomainName = get("OS_USER_DOMAIN_NAME") ?? UserDomainName;
     }
 }

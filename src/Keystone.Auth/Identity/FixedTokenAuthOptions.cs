@@ -10,7 +10,7 @@ namespace Keystone.Auth;
 /// forwards, and the endpoint it is used against.
 /// </summary>
 [DebuggerDisplay("{ToString(),nq}")]
-public sealed class FixedTokenAuthOptions
+public sealed class FixedTokenAuthOptions : AuthPluginOptions
 {
     /// <summary>The longest token accepted, in characters (a PKI token is a few KB; Fernet about 200 characters).</summary>
     internal const int MaxTokenLength = 64 * 1024;
@@ -33,8 +33,28 @@ public sealed class FixedTokenAuthOptions
     public override string ToString() =>
         $"FixedTokenAuthOptions {{ Endpoint = {Endpoint}, Token = {(string.IsNullOrEmpty(Token) ? "(none)" : Diagnostics.Redaction.Redacted)} }}";
 
+    /// <summary>Reads <c>OS_TOKEN</c> and <c>OS_ENDPOINT</c> (keystoneauth's <c>admin_token</c> options).</summary>
+    /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    public static new FixedTokenAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    {
+        var options = new FixedTokenAuthOptions();
+        options.ReadSettings(getVariable ?? Environment.GetEnvironmentVariable);
+        return options;
+    }
+
+    internal override bool HasCatalog => false;
+
+    internal override string? DefaultEndpoint => AuthUrl.Normalize(Endpoint);
+
+    internal override void ReadSettings(Func<string, string?> getVariable)
+    {
+        string? Get(string name) => getVariable(name) is { Length: > 0 } v ? v : null;
+        Token = Get("OS_TOKEN") ?? Token;
+        Endpoint = Get("OS_ENDPOINT") ?? Endpoint;
+    }
+
     /// <summary>Every problem, each naming its option; empty when usable.</summary>
-    internal IReadOnlyList<string> Validate()
+    internal override IReadOnlyList<string> Validate()
     {
         var failures = new List<string>();
         if (string.IsNullOrEmpty(Token))

@@ -14,7 +14,7 @@ namespace Keystone.Auth;
 /// internal): new methods are added by this library, next to the others.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public abstract class KeystoneIdentityOptions
+public abstract class KeystoneIdentityOptions : AuthPluginOptions
 {
     /// <summary>The deadline of a token request when <see cref="RequestTimeout"/> is null.</summary>
     internal static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
@@ -84,7 +84,7 @@ public abstract class KeystoneIdentityOptions
     /// Every problem, in the order a reader fixes them: endpoint, the method's
     /// own fields, scope, limits. Empty when the options are usable.
     /// </summary>
-    internal IReadOnlyList<string> Validate()
+    internal sealed override IReadOnlyList<string> Validate()
     {
         var failures = new List<string>();
         Identity.AuthUrl.Check(AuthUrl, nameof(AuthUrl), failures);
@@ -131,29 +131,16 @@ public abstract class KeystoneIdentityOptions
         return copy;
     }
 
-    /// <summary>Reads <c>OS_AUTH_URL</c> (trimmed), then what the method and its scope read.</summary>
-    internal void ReadEnvironment(Func<string, string?> getVariable)
+    /// <summary>Reads <c>OS_AUTH_URL</c> (trimmed), then what the method and its scope read; unset variables leave their settings alone.</summary>
+    internal void ReadEnvironment(Func<string, string?> getVariable) => ReadSettings(getVariable);
+
+    /// <inheritdoc />
+    internal sealed override void ReadSettings(Func<string, string?> getVariable)
     {
         string? Get(string name) => getVariable(name) is { Length: > 0 } v ? v : null;
-        AuthUrl = Identity.AuthUrl.Normalize(Get("OS_AUTH_URL"));
+        AuthUrl = Identity.AuthUrl.Normalize(Get("OS_AUTH_URL")) ?? AuthUrl;
         ReadMethodEnvironment(Get);
         ReadScopeEnvironment(Get);
-    }
-
-    /// <summary>
-    /// Overlays every string setting that is set here onto <paramref name="to"/>
-    /// (e.g. environment variables over bound configuration); unset ones leave
-    /// <paramref name="to"/> as it is.
-    /// </summary>
-    internal void CopySetValuesTo(KeystoneIdentityOptions to)
-    {
-        to.AuthUrl = AuthUrl ?? to.AuthUrl;
-        CopyMethodValuesTo(to);
-    }
-
-    /// <summary>The method's and scope's part of <see cref="CopySetValuesTo"/>.</summary>
-    private protected virtual void CopyMethodValuesTo(KeystoneIdentityOptions to)
-    {
     }
 
     /// <summary>Adds the method's own problems (user, secret...).</summary>
@@ -167,7 +154,12 @@ public abstract class KeystoneIdentityOptions
     /// <summary>Appends <c>, Name = value</c> for the method's and scope's fields; secrets as <c>***</c>.</summary>
     private protected abstract void AppendFields(StringBuilder text);
 
-    /// <summary>Reads the method's <c>OS_*</c> variables (empty counts as unset).</summary>
+    /// <summary>
+    /// Reads the method's <c>OS_*</c> variables (empty counts as unset), each as
+    /// <c>X = get("OS_X") ?? X</c> so that reading overlays (environment over
+    /// configuration). Configuration and clouds.yaml call it too, with the
+    /// names translated (see <c>SettingNames</c>).
+    /// </summary>
     private protected abstract void ReadMethodEnvironment(Func<string, string?> get);
 
     /// <summary>Reads the scope's <c>OS_*</c> variables; nothing for a method without scope.</summary>

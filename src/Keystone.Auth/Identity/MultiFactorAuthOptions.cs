@@ -45,7 +45,7 @@ public sealed class MultiFactorAuthOptions : ScopedIdentityOptions
     /// Reads what <see cref="PasswordAuthOptions.FromEnvironment"/> reads, plus <c>OS_PASSCODE</c>.
     /// </summary>
     /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static MultiFactorAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    public static new MultiFactorAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
         var options = new MultiFactorAuthOptions();
         options.ReadEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
@@ -74,29 +74,14 @@ public sealed class MultiFactorAuthOptions : ScopedIdentityOptions
         AppendScope(text);
     }
 
-    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
-    {
-        base.CopyMethodValuesTo(to);
-        if (to is MultiFactorAuthOptions m)
-        {
-            m.UserId = UserId ?? m.UserId;
-            m.Username = Username ?? m.Username;
-            m.UserDomainId = UserDomainId ?? m.UserDomainId;
-            m.UserDomainName = UserDomainName ?? m.UserDomainName;
-            m.Password = Password ?? m.Password;
-            m.TotpSecret = TotpSecret ?? m.TotpSecret;
-            m.Passcode = Passcode ?? m.Passcode;
-            m.PasscodeProvider = PasscodeProvider ?? m.PasscodeProvider;
-        }
-    }
-
     private protected override void ReadMethodEnvironment(Func<string, string?> get)
     {
-        UserId = get("OS_USER_ID");
-        Username = get("OS_USERNAME");
-        UserDomainId = get("OS_USER_DOMAIN_ID");
-        UserDomainName = get("OS_USER_DOMAIN_NAME");
-        Password = get("OS_PASSWORD");
-        Passcode = get("OS_PASSCODE");
+        UserId = get("OS_USER_ID") ?? UserId;
+        Username = get("OS_USERNAME") ?? Username;
+        UserDomainId = get("OS_USER_DOMAIN_ID") ?? UserDomainId;
+        UserDomainName = get("OS_USER_DOMAIN_NAME") ?? UserDomainName;
+        Password = get("OS_PASSWORD") ?? Password;
+        Passcode = get("OS_PASSCODE") ?? Passcode;
+        TotpSecret = get("OS_TOTP_SECRET") ?? TotpSecret;
     }
 }

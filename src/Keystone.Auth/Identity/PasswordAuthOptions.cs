@@ -65,7 +65,7 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
     /// older name of project).
     /// </summary>
     /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static PasswordAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    public static new PasswordAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
         var options = new PasswordAuthOptions();
         options.ReadEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
@@ -94,27 +94,13 @@ public sealed class PasswordAuthOptions : ScopedIdentityOptions
         AppendScope(text);
     }
 
-    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
-    {
-        base.CopyMethodValuesTo(to);
-        if (to is PasswordAuthOptions p)
-        {
-            p.UserId = UserId ?? p.UserId;
-            p.Username = Username ?? p.Username;
-            p.Password = Password ?? p.Password;
-            p.UserDomainId = UserDomainId ?? p.UserDomainId;
-            p.UserDomainName = UserDomainName ?? p.UserDomainName;
-            p.TotpSecret = TotpSecret ?? p.TotpSecret;
-            p.PasscodeProvider = PasscodeProvider ?? p.PasscodeProvider;
-        }
-    }
-
     private protected override void ReadMethodEnvironment(Func<string, string?> get)
     {
-        UserId = get("OS_USER_ID");
-        Username = get("OS_USERNAME");
-        Password = get("OS_PASSWORD");
-        UserDomainId = get("OS_USER_DOMAIN_ID");
-        UserDomainName = get("OS_USER_DOMAIN_NAME");
+        UserId = get("OS_USER_ID") ?? UserId;
+        Username = get("OS_USERNAME") ?? Username;
+        Password = get("OS_PASSWORD") ?? Password;
+        UserDomainId = get("OS_USER_DOMAIN_ID") ?? UserDomainId;
+        UserDomainName = get("OS_USER_DOMAIN_NAME") ?? UserDomainName;
+        TotpSecret = get("OS_TOTP_SECRET") ?? TotpSecret;
     }
 }

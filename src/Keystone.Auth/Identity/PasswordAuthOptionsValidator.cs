@@ -4,8 +4,8 @@ namespace Keystone.Auth;
 
 /// <summary>
 /// Checks <see cref="PasswordAuthOptions"/> the way Keystone would reject them,
-/// but before any network call, naming each option at fault. Used by
-/// <see cref="PasswordAuth"/>'s constructor and by the Options pattern
+/// but before any network call, naming each option at fault. The same checks
+/// run in <see cref="PasswordAuth"/>'s constructor and at start-up
 /// (<c>ValidateOnStart</c>) in dependency injection. The checks themselves live
 /// with the options (endpoint and limits in <see cref="KeystoneIdentityOptions"/>,
 /// scope in <see cref="ScopedIdentityOptions"/>), shared by every method.

@@ -46,29 +46,14 @@ public abstract class ScopedIdentityOptions : KeystoneIdentityOptions
 
     private protected override void ReadScopeEnvironment(Func<string, string?> get)
     {
-        ProjectId = get("OS_PROJECT_ID") ?? get("OS_TENANT_ID");
-        ProjectName = get("OS_PROJECT_NAME") ?? get("OS_TENANT_NAME");
-        ProjectDomainId = get("OS_PROJECT_DOMAIN_ID");
-        ProjectDomainName = get("OS_PROJECT_DOMAIN_NAME");
-        DomainId = get("OS_DOMAIN_ID");
-        DomainName = get("OS_DOMAIN_NAME");
-        SystemScope = get("OS_SYSTEM_SCOPE");
-        TrustId = get("OS_TRUST_ID");
-    }
-
-    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
-    {
-        if (to is ScopedIdentityOptions s)
-        {
-            s.ProjectId = ProjectId ?? s.ProjectId;
-            s.ProjectName = ProjectName ?? s.ProjectName;
-            s.ProjectDomainId = ProjectDomainId ?? s.ProjectDomainId;
-            s.ProjectDomainName = ProjectDomainName ?? s.ProjectDomainName;
-            s.DomainId = DomainId ?? s.DomainId;
-            s.DomainName = DomainName ?? s.DomainName;
-            s.SystemScope = SystemScope ?? s.SystemScope;
-            s.TrustId = TrustId ?? s.TrustId;
-        }
+        ProjectId = get("OS_PROJECT_ID") ?? get("OS_TENANT_ID") ?? ProjectId;
+        ProjectName = get("OS_PROJECT_NAME") ?? get("OS_TENANT_NAME") ?? ProjectName;
+        ProjectDomainId = get("OS_PROJECT_DOMAIN_ID") ?? ProjectDomainId;
+        ProjectDomainName = get("OS_PROJECT_DOMAIN_NAME") ?? ProjectDomainName;
+        DomainId = get("OS_DOMAIN_ID") ?? DomainId;
+        DomainName = get("OS_DOMAIN_NAME") ?? DomainName;
+        SystemScope = get("OS_SYSTEM_SCOPE") ?? SystemScope;
+        TrustId = get("OS_TRUST_ID") ?? TrustId;
     }
 
     /// <summary>Appends the scope fields after the method's own.</summary>

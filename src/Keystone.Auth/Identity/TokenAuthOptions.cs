@@ -19,7 +19,7 @@ public sealed class TokenAuthOptions : ScopedIdentityOptions
     /// (<c>OS_PROJECT_*</c>, <c>OS_DOMAIN_*</c>, <c>OS_SYSTEM_SCOPE</c>, <c>OS_TRUST_ID</c>).
     /// </summary>
     /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static TokenAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    public static new TokenAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
         var options = new TokenAuthOptions();
         options.ReadEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
@@ -40,5 +40,5 @@ public sealed class TokenAuthOptions : ScopedIdentityOptions
         AppendScope(text);
     }
 
-    private protected override void ReadMethodEnvironment(Func<string, string?> get) => Token = get("OS_TOKEN");
+    private protected override void ReadMethodEnvironment(Func<string, string?> get) => Token = get("OS_TOKEN") ?? Token;
 }

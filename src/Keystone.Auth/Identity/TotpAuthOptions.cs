@@ -58,7 +58,7 @@ public sealed class TotpAuthOptions : ScopedIdentityOptions
     /// variables (as <see cref="PasswordAuthOptions.FromEnvironment"/>).
     /// </summary>
     /// <param name="getVariable">Reads one variable; defaults to <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
-    public static TotpAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
+    public static new TotpAuthOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
         var options = new TotpAuthOptions();
         options.ReadEnvironment(getVariable ?? Environment.GetEnvironmentVariable);
@@ -81,27 +81,13 @@ public sealed class TotpAuthOptions : ScopedIdentityOptions
         AppendScope(text);
     }
 
-    private protected override void CopyMethodValuesTo(KeystoneIdentityOptions to)
-    {
-        base.CopyMethodValuesTo(to);
-        if (to is TotpAuthOptions t)
-        {
-            t.UserId = UserId ?? t.UserId;
-            t.Username = Username ?? t.Username;
-            t.UserDomainId = UserDomainId ?? t.UserDomainId;
-            t.UserDomainName = UserDomainName ?? t.UserDomainName;
-            t.TotpSecret = TotpSecret ?? t.TotpSecret;
-            t.Passcode = Passcode ?? t.Passcode;
-            t.PasscodeProvider = PasscodeProvider ?? t.PasscodeProvider;
-        }
-    }
-
     private protected override void ReadMethodEnvironment(Func<string, string?> get)
     {
-        UserId = get("OS_USER_ID");
-        Username = get("OS_USERNAME");
-        UserDomainId = get("OS_USER_DOMAIN_ID");
-        UserDomainName = get("OS_USER_DOMAIN_NAME");
-        Passcode = get("OS_PASSCODE");
+        UserId = get("OS_USER_ID") ?? UserId;
+        Username = get("OS_USERNAME") ?? Username;
+        UserDomainId = get("OS_USER_DOMAIN_ID") ?? UserDomainId;
+        UserDomainName = get("OS_USER_DOMAIN_NAME") ?? UserDomainName;
+        Passcode = get("OS_PASSCODE") ?? Passcode;
+        TotpSecret = get("OS_TOTP_SECRET") ?? TotpSecret;
     }
 }
