@@ -28,9 +28,9 @@ err() { echo "pack-check: FAIL: $*" >&2; fail=1; }
 ok() { echo "pack-check: ok: $*"; }
 
 echo "== pack"
-PACKAGES=(Keystone.Auth Keystone.Auth.Caching Keystone.Auth.CloudsYaml)
-# Two builds (each builds Auth too), then the packs without rebuilding.
-for p in Keystone.Auth.Caching Keystone.Auth.CloudsYaml; do
+PACKAGES=(Keystone.Auth Keystone.Auth.Caching Keystone.Auth.CloudsYaml Keystone.Auth.Caching.Redis)
+# Two builds (they build Auth and Caching too), then the packs without rebuilding.
+for p in Keystone.Auth.Caching.Redis Keystone.Auth.CloudsYaml; do
   dotnet build "src/$p/$p.csproj" -c Release -p:ContinuousIntegrationBuild=true --nologo -v quiet
 done
 for p in "${PACKAGES[@]}"; do
@@ -79,6 +79,11 @@ grep -q 'id="Microsoft.Extensions.Http"' <<<"$auth_nuspec" \
 yaml_nuspec=$(unzip -p "$FEED/Keystone.Auth.CloudsYaml.$VERSION.nupkg" Keystone.Auth.CloudsYaml.nuspec)
 grep -q "id=\"Keystone.Auth\" version=\"$VERSION\"" <<<"$yaml_nuspec" && grep -q 'id="YamlDotNet"' <<<"$yaml_nuspec" \
   && ok "Keystone.Auth.CloudsYaml depends on Keystone.Auth $VERSION and YamlDotNet" || err "Keystone.Auth.CloudsYaml dependencies are wrong"
+redis_nuspec=$(unzip -p "$FEED/Keystone.Auth.Caching.Redis.$VERSION.nupkg" Keystone.Auth.Caching.Redis.nuspec)
+grep -q "id=\"Keystone.Auth.Caching\" version=\"$VERSION\"" <<<"$redis_nuspec" && grep -q 'id="StackExchange.Redis"' <<<"$redis_nuspec" \
+  && ok "Keystone.Auth.Caching.Redis depends on Keystone.Auth.Caching $VERSION and StackExchange.Redis" || err "Keystone.Auth.Caching.Redis dependencies are wrong"
+! grep -q 'id="StackExchange.Redis"' <<<"$caching_nuspec" \
+  && ok "Keystone.Auth.Caching does not depend on StackExchange.Redis" || err "Keystone.Auth.Caching depends on StackExchange.Redis"
 
 echo "== consumer built against the packed packages"
 APP="$TMP/consumer"
@@ -105,6 +110,7 @@ cat > "$APP/Consumer.csproj" <<PROJ
   <ItemGroup>
     <PackageReference Include="Keystone.Auth.Caching" Version="$VERSION" />
     <PackageReference Include="Keystone.Auth.CloudsYaml" Version="$VERSION" />
+    <PackageReference Include="Keystone.Auth.Caching.Redis" Version="$VERSION" />
     <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="${DI_VERSION:-8.0.1}" />
   </ItemGroup>
 </Project>
@@ -112,6 +118,7 @@ PROJ
 cat > "$APP/Program.cs" <<'CS'
 using Keystone.Auth;
 using Keystone.Auth.Caching;
+using Keystone.Auth.Caching.Redis;
 using Keystone.Auth.CloudsYaml;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -136,7 +143,11 @@ File.WriteAllText(Path.Combine(folder, "clouds.yaml"),
 var cloud = CloudsYaml.Load("sub1", new CloudsYamlOptions { SearchDirectories = [folder], GetEnvironmentVariable = _ => null });
 Directory.Delete(folder, recursive: true);
 
+// The shared tier's options type-check and validate without a server.
+var redis = new RedisTokenStoreOptions { Configuration = "127.0.0.1:1,password=not-a-real-password" };
+
 if (options.ToString().Contains(options.Password!, StringComparison.Ordinal) || plugin is not CachingPasswordAuth
+    || redis.ToString()!.Contains("not-a-real-password", StringComparison.Ordinal)
     || cloud.ToPasswordAuthOptions().UserId != "u-1" || cloud.ToString().Contains("not-a-real-password", StringComparison.Ordinal))
 {
     Console.WriteLine("consumer: unexpected result");
