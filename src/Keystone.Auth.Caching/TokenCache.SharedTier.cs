@@ -22,7 +22,10 @@ public sealed partial class TokenCache
     private async Task<AccessInfo> ThroughStoreAsync(ITokenStore store, Slot slot, IAuthPlugin inner, ISharedTokenIdentity shared, TimeSpan margin, TimeSpan jitter, CancellationToken deadline)
     {
         var wait = _options.StoreWaitTimeout;
-        var key = StoreKeyOf(slot, shared);
+
+        // The first derivation is slow on purpose (PBKDF2): on the thread pool,
+        // not on the thread of the caller that started the flight.
+        var key = slot.StoreKey ?? await Task.Run(() => StoreKeyOf(slot, shared), CancellationToken.None).ConfigureAwait(false);
         if (key is null)
         {
             return await inner.GetAccessAsync(deadline).ConfigureAwait(false);
