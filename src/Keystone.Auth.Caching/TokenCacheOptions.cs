@@ -66,8 +66,10 @@ public sealed class TokenCacheOptions
     /// How long a process waits for another process that holds the fetch lease
     /// to store its token (default 10 s), before fetching the token itself.
     /// It is also the lease's own lifetime, so a process that dies while
-    /// fetching blocks the others no longer than this. Must be more than 0,
-    /// at most <see cref="MaximumStoreWaitTimeout"/>, and below <see cref="FetchTimeout"/>.
+    /// fetching blocks the others no longer than this, and it bounds every
+    /// single store call (a store that hangs). Must be more than 0, at most
+    /// <see cref="MaximumStoreWaitTimeout"/>, and, with a <see cref="Store"/>,
+    /// below <see cref="FetchTimeout"/>.
     /// </summary>
     public TimeSpan StoreWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -99,7 +101,7 @@ public sealed class TokenCacheOptions
         {
             failures.Add($"StoreWaitTimeout must be more than 0 and at most {MaximumStoreWaitTimeout.TotalSeconds:0} s, got {StoreWaitTimeout.TotalSeconds:0.###} s");
         }
-        else if (StoreWaitTimeout >= FetchTimeout)
+        else if (Store is not null && StoreWaitTimeout >= FetchTimeout)
         {
             failures.Add($"StoreWaitTimeout ({StoreWaitTimeout.TotalSeconds:0.###} s) must be below FetchTimeout ({FetchTimeout.TotalSeconds:0.###} s): a process that waited in vain must still have time to fetch its own token");
         }

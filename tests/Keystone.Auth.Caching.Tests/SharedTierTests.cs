@@ -182,4 +182,20 @@ public sealed class SharedTierTests
         Assert.Equal("tok-2", b.Token);
         Assert.Equal(2, h.Server.Posts);
     }
+
+    [Fact]
+    public void StoreWaitTimeout_out_of_range_is_refused_naming_it_and_only_a_store_ties_it_to_FetchTimeout()
+    {
+        using var h = new CacheHarness();
+        var store = new MemoryTokenStore(h.Time);
+        foreach (var bad in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(6) })
+        {
+            var ex = Assert.Throws<InvalidOptionsException>(() => new TokenCache(new TokenCacheOptions { StoreWaitTimeout = bad }));
+            Assert.Contains("StoreWaitTimeout must be more than 0", ex.Message, StringComparison.Ordinal);
+        }
+
+        var tied = Assert.Throws<InvalidOptionsException>(() => new TokenCache(new TokenCacheOptions { Store = store, FetchTimeout = TimeSpan.FromSeconds(5) }));
+        Assert.Contains("StoreWaitTimeout (10 s) must be below FetchTimeout (5 s)", tied.Message, StringComparison.Ordinal);
+        Assert.NotNull(new TokenCache(new TokenCacheOptions { FetchTimeout = TimeSpan.FromSeconds(5) }));
+    }
 }

@@ -27,10 +27,10 @@ internal sealed class CacheIdentity
     private static readonly byte[] s_sharedLabel = "keystone.auth/shared-tier/v1"u8.ToArray();
 
     /// <summary>
-    /// PBKDF2 iterations of the shared-tier material (OWASP's 2023 figure for
-    /// PBKDF2-HMAC-SHA-256 was 600,000; this is the smaller 2021 figure, as a
-    /// fleet of thousands of identities pays it once per plugin instance):
-    /// about 80 ms of CPU, see <c>SharedKeyBenchmarks</c>.
+    /// PBKDF2 iterations of the shared-tier material: each password guess
+    /// tested against an entry name costs about 80 ms of CPU (see
+    /// <c>SharedKeyBenchmarks</c>), which a service pays once per plugin
+    /// instance; more would slow down every first miss of thousands of identities.
     /// </summary>
     internal const int SharedIterations = 210_000;
 
