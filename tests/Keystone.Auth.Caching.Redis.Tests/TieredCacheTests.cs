@@ -45,6 +45,31 @@ public sealed class TieredCacheTests(RedisFixture fixture)
     }
 
     [Fact]
+    public async Task A_tampered_entry_in_redis_is_ignored_and_costs_one_post()
+    {
+        using var keystone = new CountingKeystone();
+        using var http = new HttpClient(keystone, disposeHandler: false);
+        await using var storeA = await Stores.ConnectAsync(Server);
+        await using var storeB = await Stores.ConnectAsync(Server);
+        await using var raw = await Stores.RawAsync(Server);
+        var identity = CountingKeystone.Identity(Guid.NewGuid().ToString("N"));
+        var name = ((ISharedTokenIdentity)new PasswordAuth(identity, http)).DeriveSharedTokenKey(new byte[32]);
+        var redisKey = (StackExchange.Redis.RedisKey)("keystone-auth:" + name);
+        await new CachingPasswordAuth(new PasswordAuth(identity, http), new TokenCache(new TokenCacheOptions { Store = storeA })).GetAccessAsync();
+        Assert.True(await Eventually.TrueAsync(() => raw.GetDatabase().KeyExistsAsync(redisKey)));
+
+        // Someone with write access to the keyspace flips one byte of the sealed entry.
+        var sealedBytes = (byte[])(await raw.GetDatabase().StringGetAsync(redisKey))!;
+        sealedBytes[sealedBytes.Length / 2] ^= 0x5a;
+        await raw.GetDatabase().StringSetAsync(redisKey, sealedBytes, TimeSpan.FromMinutes(30));
+
+        var b = await new CachingPasswordAuth(new PasswordAuth(identity, http), new TokenCache(new TokenCacheOptions { Store = storeB })).GetAccessAsync();
+
+        Assert.Equal(keystone.TokenNumber(2), b.Token);
+        Assert.Equal(2, keystone.Posts);
+    }
+
+    [Fact]
     public async Task A_dead_redis_costs_each_process_its_own_post_and_no_failure()
     {
         using var keystone = new CountingKeystone();
