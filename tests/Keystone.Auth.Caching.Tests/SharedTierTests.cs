@@ -184,6 +184,26 @@ public sealed class SharedTierTests
     }
 
     [Fact]
+    public async Task Renewing_before_expiry_costs_the_fleet_one_post()
+    {
+        using var h = new CacheHarness();
+        var store = new MemoryTokenStore(h.Time);
+        var (a, b) = (Auth(h, Process(h, store)), Auth(h, Process(h, store)));
+        await a.GetAccessAsync();
+        await Wait.UntilAsync(() => store.Sets == 1);
+        await b.GetAccessAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(56));                   // both due: 240 s left < 300 s margin
+
+        var renewedA = await a.GetAccessAsync();
+        await Wait.UntilAsync(() => store.Sets == 2);
+        var renewedB = await b.GetAccessAsync();
+
+        Assert.Equal("tok-2", renewedA.Token);
+        Assert.Equal("tok-2", renewedB.Token);
+        Assert.Equal(2, h.Server.Posts);
+    }
+
+    [Fact]
     public void StoreWaitTimeout_out_of_range_is_refused_naming_it_and_only_a_store_ties_it_to_FetchTimeout()
     {
         using var h = new CacheHarness();
