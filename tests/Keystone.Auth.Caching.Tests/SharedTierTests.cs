@@ -204,6 +204,24 @@ public sealed class SharedTierTests
     }
 
     [Fact]
+    public async Task A_lease_holder_that_never_stores_delays_the_others_by_the_wait_only()
+    {
+        using var h = new CacheHarness();
+        var store = new MemoryTokenStore(h.Time);
+        var b = Auth(h, Process(h, store, TimeSpan.FromMilliseconds(300)));
+        var material = new byte[32];
+        var name = ((ISharedTokenIdentity)h.PasswordAuth()).DeriveSharedTokenKey(material);
+
+        // A process took the lease and died: it will never store a token.
+        Assert.NotNull(await store.TryAcquireLeaseAsync(new TokenStoreKey(name, material), TimeSpan.FromMinutes(1)));
+        var token = await b.GetAccessAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("tok-1", token.Token);
+        Assert.Equal(1, h.Server.Posts);
+        Assert.True(await Wait.UntilAsync(() => store.TokenIn(name) == "tok-1"), "the token fetched after the wait is shared too");
+    }
+
+    [Fact]
     public void StoreWaitTimeout_out_of_range_is_refused_naming_it_and_only_a_store_ties_it_to_FetchTimeout()
     {
         using var h = new CacheHarness();
