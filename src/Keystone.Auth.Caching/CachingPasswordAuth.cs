@@ -63,7 +63,7 @@ public sealed class CachingPasswordAuth : IAuthPlugin
     public bool Invalidate(AccessInfo access)
     {
         ArgumentNullException.ThrowIfNull(access);
-        _cache.Invalidate(CurrentSlot(), _key, access);
+        _cache.Invalidate(CurrentSlot(), _key, _inner, access);
         _inner.Invalidate(access);
         return true;
     }

@@ -88,6 +88,11 @@ public sealed partial class TokenCache
     private bool Detach(Slot slot)
     {
         slot.Detached = true;
+        if (slot.StoreKey is { } storeKey)
+        {
+            _byEntryName.TryRemove(new KeyValuePair<string, Slot>(storeKey.EntryName, slot));
+        }
+
         if (_slots.TryRemove(new KeyValuePair<string, Slot>(slot.Key, slot)))
         {
             Interlocked.Decrement(ref _count);

@@ -117,7 +117,7 @@ public sealed partial class TokenCache
         Task<AccessInfo> request;
         try
         {
-            request = inner.GetAccessAsync(deadline.Token).AsTask();
+            request = RequestAsync(slot, inner, margin, jitter, deadline.Token);
         }
         catch (Exception ex)
         {

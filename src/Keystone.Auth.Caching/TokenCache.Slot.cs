@@ -41,6 +41,26 @@ public sealed partial class TokenCache
 
         /// <summary>Set once evicted; holders of this slot must look the key up again.</summary>
         public volatile bool Detached;
+
+        private volatile TokenStoreKey? _storeKey;
+        private volatile string? _rejectedToken;
+
+        /// <summary>The shared-tier entry name and key, once derived (with a store only).</summary>
+        public TokenStoreKey? StoreKey
+        {
+            get => _storeKey;
+            set => _storeKey = value;
+        }
+
+        /// <summary>
+        /// The last token a service rejected here (or another process reported):
+        /// never adopted from the shared tier again, even before its delete lands.
+        /// </summary>
+        public string? RejectedToken
+        {
+            get => _rejectedToken;
+            set => _rejectedToken = value;
+        }
     }
 
     /// <param name="Access">The token.</param>

@@ -62,6 +62,11 @@ public sealed partial class TokenCache
         _time = timeProvider ?? TimeProvider.System;
         _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        if (_options.Store is { } store)
+        {
+            // Lives as long as the store: a cache is made once per process (or container).
+            store.Invalidated += OnStoreInvalidated;
+        }
     }
 
     /// <summary>The process-wide cache, with default options.</summary>
@@ -140,8 +145,9 @@ public sealed partial class TokenCache
     }
 
     /// <summary>Compare-and-remove: drops the entry only while it still holds <paramref name="access"/>'s token.</summary>
-    internal bool Invalidate(Slot? slot, string key, AccessInfo access)
+    internal bool Invalidate(Slot? slot, string key, IAuthPlugin inner, AccessInfo access)
     {
+        InvalidateShared(slot, inner, access);
         var entry = slot?.Current;
         var removed = entry is not null
             && (ReferenceEquals(entry.Access, access) || string.Equals(entry.Access.Token, access.Token, StringComparison.Ordinal))

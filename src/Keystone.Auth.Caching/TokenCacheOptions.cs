@@ -48,6 +48,31 @@ public sealed class TokenCacheOptions
     /// </summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A token tier shared by processes (for example <c>RedisTokenStore</c>),
+    /// consulted on an in-process miss inside its single flight and told of
+    /// every rejected token. Default <see langword="null"/>: in-process only.
+    /// Only plugins that implement <see cref="ISharedTokenIdentity"/> use it.
+    /// The store is not owned by the cache (not disposed by it). A store that
+    /// fails, hangs or answers nonsense never fails a call: the cache then
+    /// asks Keystone itself.
+    /// </summary>
+    public ITokenStore? Store { get; set; }
+
+    /// <summary>The longest <see cref="StoreWaitTimeout"/> accepted (5 minutes).</summary>
+    public static readonly TimeSpan MaximumStoreWaitTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a process waits for another process that holds the fetch lease
+    /// to store its token (default 10 s), before fetching the token itself.
+    /// It is also the lease's own lifetime, so a process that dies while
+    /// fetching blocks the others no longer than this, and it bounds every
+    /// single store call (a store that hangs). Must be more than 0, at most
+    /// <see cref="MaximumStoreWaitTimeout"/>, and, with a <see cref="Store"/>,
+    /// below <see cref="FetchTimeout"/>.
+    /// </summary>
+    public TimeSpan StoreWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Every problem with these options, each naming its option.</summary>
     internal IReadOnlyList<string> Validate()
     {
@@ -70,6 +95,15 @@ public sealed class TokenCacheOptions
         if (FetchTimeout <= TimeSpan.Zero || FetchTimeout > MaximumFetchTimeout)
         {
             failures.Add($"FetchTimeout must be more than 0 and at most {MaximumFetchTimeout.TotalSeconds:0} s (a token request that may wait forever would wedge its identity), got {FetchTimeout.TotalSeconds:0.###} s");
+        }
+
+        if (StoreWaitTimeout <= TimeSpan.Zero || StoreWaitTimeout > MaximumStoreWaitTimeout)
+        {
+            failures.Add($"StoreWaitTimeout must be more than 0 and at most {MaximumStoreWaitTimeout.TotalSeconds:0} s, got {StoreWaitTimeout.TotalSeconds:0.###} s");
+        }
+        else if (Store is not null && StoreWaitTimeout >= FetchTimeout)
+        {
+            failures.Add($"StoreWaitTimeout ({StoreWaitTimeout.TotalSeconds:0.###} s) must be below FetchTimeout ({FetchTimeout.TotalSeconds:0.###} s): a process that waited in vain must still have time to fetch its own token");
         }
 
         return failures;

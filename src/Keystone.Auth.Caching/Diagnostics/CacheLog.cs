@@ -31,4 +31,10 @@ internal static partial class CacheLog
 
     [LoggerMessage(109, LogLevel.Information, "Token request for key {KeyPrefix} failed to connect ({ErrorType}); callers that came through another plugin instance try once more through theirs")]
     public static partial void RetryingThroughOtherPlugin(ILogger logger, string keyPrefix, string errorType);
+
+    [LoggerMessage(110, LogLevel.Warning, "Shared token tier: {Operation} for key {KeyPrefix} failed ({ErrorType}); asking Keystone directly instead")]
+    public static partial void StoreFallback(ILogger logger, string operation, string keyPrefix, string errorType);
+
+    [LoggerMessage(111, LogLevel.Debug, "Shared token tier: another process reported a rejected token ({Result} here)")]
+    public static partial void RemoteInvalidation(ILogger logger, string result);
 }

@@ -25,6 +25,12 @@ internal static class CacheTelemetry
     public static readonly Counter<long> BackgroundRenewals =
         Meter.CreateCounter<long>("keystone.auth.cache.background_renewals", "{request}", "Token renewals made ahead of expiry in the background (RefreshInBackground), by result (succeeded, failed).");
 
+    public static readonly Counter<long> StoreFallbacks =
+        Meter.CreateCounter<long>("keystone.auth.cache.store.fallbacks", "{event}", "Times the shared token tier could not help and the cache asked Keystone (or skipped sharing), by reason: a store fault or timeout per operation, an unreadable entry, a wait that ran out, a rejected token still stored.");
+
+    public static readonly Counter<long> RemoteInvalidations =
+        Meter.CreateCounter<long>("keystone.auth.cache.store.remote_invalidations", "{event}", "Rejected tokens other processes reported through the shared tier, by result here (removed, already_replaced, not_held).");
+
     public static readonly Counter<long> Evictions =
         Meter.CreateCounter<long>("keystone.auth.cache.evictions", "{entry}", "Entries evicted to stay within MaxEntries, by reason.");
 }

@@ -15,7 +15,7 @@ namespace Keystone.Auth;
 /// The secret stays in a private copy of the options for the plugin's
 /// lifetime; the request body that carries it is cleared after the send.
 /// </remarks>
-public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod
+public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity
 {
     private static readonly string[] s_methods = ["application_credential"];
 
@@ -53,6 +53,9 @@ public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, credential, user, catalog flag and secret.</summary>
     public string GetCacheId() => _endpoint.CacheId;
+
+    /// <inheritdoc />
+    string ISharedTokenIdentity.DeriveSharedTokenKey(Span<byte> key) => _endpoint.DeriveSharedTokenKey(key);
 
     /// <inheritdoc />
     public override string ToString() => $"ApplicationCredentialAuth {{ {_endpoint.Description} }}";

@@ -23,8 +23,20 @@ internal sealed class CacheIdentity
     /// <summary>The HKDF label of stable ids; a new label makes every stable id change.</summary>
     private static readonly byte[] s_stableLabel = "keystone.auth/cache-id/v1"u8.ToArray();
 
+    /// <summary>The salt label of shared-tier material; a new label moves every identity to new entries.</summary>
+    private static readonly byte[] s_sharedLabel = "keystone.auth/shared-tier/v1"u8.ToArray();
+
+    /// <summary>
+    /// PBKDF2 iterations of the shared-tier material: each password guess
+    /// tested against an entry name costs about 80 ms of CPU (see
+    /// <c>SharedKeyBenchmarks</c>), which a service pays once per plugin
+    /// instance; more would slow down every first miss of thousands of identities.
+    /// </summary>
+    internal const int SharedIterations = 210_000;
+
     private readonly StringBuilder _text = new(256);
     private readonly StringBuilder _secrets = new(64);
+    private readonly StringBuilder _public = new(256);
 
     public CacheIdentity(string method, Uri tokenUrl)
     {
@@ -34,7 +46,11 @@ internal sealed class CacheIdentity
     }
 
     /// <summary>Adds one element; null is written as absent, distinct from empty.</summary>
-    public void Add(string name, string? value) => Write(_text, name, value);
+    public void Add(string name, string? value)
+    {
+        Write(_text, name, value);
+        Write(_public, name, value);
+    }
 
     /// <summary>
     /// Adds a secret element. It is hashed like the others and, for a stable
@@ -64,9 +80,48 @@ internal sealed class CacheIdentity
                 CryptographicOperations.ZeroMemory(key);
             }
 
-            _text.Clear();
-            _secrets.Clear();
+            Clear();
         }
+    }
+
+    /// <summary>
+    /// The shared-tier entry name, and its 32-byte key into <paramref name="key"/>:
+    /// PBKDF2-HMAC-SHA-256 of the secret elements, salted with the label and a
+    /// hash of the other elements, then split by HMAC labels. Slow on purpose:
+    /// the name is visible to whoever reads the store, and each password guess
+    /// tested against it must cost a full derivation.
+    /// </summary>
+    public string DeriveShared(Span<byte> key)
+    {
+        Span<byte> master = stackalloc byte[32];
+        Span<byte> salt = stackalloc byte[32];
+        var publicBytes = Encoding.UTF8.GetBytes(_public.ToString());
+        var saltInput = new byte[s_sharedLabel.Length + publicBytes.Length];
+        s_sharedLabel.CopyTo(saltInput, 0);
+        publicBytes.CopyTo(saltInput, s_sharedLabel.Length);
+        var secret = Encoding.UTF8.GetBytes(_secrets.ToString());
+        try
+        {
+            SHA256.HashData(saltInput, salt);
+            Rfc2898DeriveBytes.Pbkdf2(secret, salt, master, SharedIterations, HashAlgorithmName.SHA256);
+            HMACSHA256.HashData(master, "key"u8, key);
+            Span<byte> name = stackalloc byte[32];
+            HMACSHA256.HashData(master, "name"u8, name);
+            return "v1." + Convert.ToHexString(name).ToLowerInvariant();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(master);
+            CryptographicOperations.ZeroMemory(secret);
+            Clear();
+        }
+    }
+
+    private void Clear()
+    {
+        _text.Clear();
+        _secrets.Clear();
+        _public.Clear();
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace Keystone.Auth;
 /// plugin's lifetime (it is needed for every new token); the request body that
 /// carries it is cleared as soon as it has been sent.
 /// </remarks>
-public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod
+public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity
 {
     private static readonly string[] s_methods = ["password"];
 
@@ -96,6 +96,9 @@ public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, user, scope, catalog flag and password (see <see cref="KeystoneIdentityOptions.StableCacheId"/>).</summary>
     public string GetCacheId() => _endpoint.CacheId;
+
+    /// <inheritdoc />
+    string ISharedTokenIdentity.DeriveSharedTokenKey(Span<byte> key) => _endpoint.DeriveSharedTokenKey(key);
 
     /// <inheritdoc />
     public override string ToString() => $"PasswordAuth {{ {_endpoint.Description} }}";

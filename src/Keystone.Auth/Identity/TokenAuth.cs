@@ -16,7 +16,7 @@ namespace Keystone.Auth;
 /// never a loop. <see cref="Invalidate"/> returns false, because a token that
 /// a service rejected was made from a token that revocation has likely killed too.
 /// </remarks>
-public sealed class TokenAuth : IAuthPlugin, IIdentityMethod
+public sealed class TokenAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity
 {
     private static readonly string[] s_methods = ["token"];
 
@@ -54,6 +54,9 @@ public sealed class TokenAuth : IAuthPlugin, IIdentityMethod
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, scope, catalog flag and the existing token.</summary>
     public string GetCacheId() => _endpoint.CacheId;
+
+    /// <inheritdoc />
+    string ISharedTokenIdentity.DeriveSharedTokenKey(Span<byte> key) => _endpoint.DeriveSharedTokenKey(key);
 
     /// <inheritdoc />
     public override string ToString() => $"TokenAuth {{ {_endpoint.Description} }}";

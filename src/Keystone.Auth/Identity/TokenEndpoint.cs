@@ -51,13 +51,16 @@ internal sealed class TokenEndpoint
         _maxResponseBytes = options.MaxResponseBytes;
         TokenUrl = AuthUrl.TokenUrl(options.AuthUrl, options.IncludeCatalog);
         Description = $"{method.Describe()}, {scope.Describe()}";
-
-        var identity = new CacheIdentity(methodName, TokenUrl);
-        method.AddCacheElements(identity);
-        scope.AddTo(identity);
-        identity.Add("catalog", options.IncludeCatalog ? "1" : "0");
-        CacheId = identity.Compute(options.StableCacheId);
+        _methodName = methodName;
+        _includeCatalog = options.IncludeCatalog;
+        CacheId = Identity().Compute(options.StableCacheId);
     }
+
+    private readonly string _methodName;
+    private readonly bool _includeCatalog;
+    private readonly object _sharedLock = new();
+    private byte[]? _sharedKey;
+    private string? _sharedName;
 
     /// <summary>The URL tokens are requested from.</summary>
     public Uri TokenUrl { get; }
@@ -67,6 +70,42 @@ internal sealed class TokenEndpoint
 
     /// <summary>User and scope, for logs; never a secret.</summary>
     public string Description { get; }
+
+    /// <summary>
+    /// The shared-tier entry name and key (see <see cref="ISharedTokenIdentity"/>),
+    /// derived on first use and kept: the derivation is slow on purpose, and a
+    /// plugin that never meets a shared store never pays it.
+    /// </summary>
+    public string DeriveSharedTokenKey(Span<byte> key)
+    {
+        if (key.Length != 32)
+        {
+            throw new ArgumentException($"The shared key is 32 bytes; got a destination of {key.Length}.", nameof(key));
+        }
+
+        lock (_sharedLock)
+        {
+            if (_sharedName is null)
+            {
+                var derived = new byte[32];
+                _sharedName = Identity().DeriveShared(derived);
+                _sharedKey = derived;
+            }
+
+            _sharedKey!.CopyTo(key);
+            return _sharedName;
+        }
+    }
+
+    /// <summary>Every element that decides the token, for the cache id and the shared-tier material alike.</summary>
+    private CacheIdentity Identity()
+    {
+        var identity = new CacheIdentity(_methodName, TokenUrl);
+        _method.AddCacheElements(identity);
+        _scope.AddTo(identity);
+        identity.Add("catalog", _includeCatalog ? "1" : "0");
+        return identity;
+    }
 
     /// <summary>One token request. <paramref name="receipt"/> continues a multi-factor sign-in.</summary>
     public Task<AccessInfo> AuthenticateAsync(string? receipt, CancellationToken cancellationToken) =>
