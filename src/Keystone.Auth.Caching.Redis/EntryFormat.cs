@@ -16,8 +16,8 @@ internal static class EntryFormat
 {
     public const byte Version = 1;
     public const int HashSize = TokenStoreKey.KeySize;
-    public const int NonceSize = 12;
-    public const int TagSize = 16;
+    public const int NonceSize = TokenStoreKey.NonceSize;
+    public const int TagSize = TokenStoreKey.TagSize;
     public const int HeaderSize = 1 + HashSize + NonceSize + TagSize;
 
     /// <summary>Why a stored value was not served.</summary>
@@ -39,8 +39,7 @@ internal static class EntryFormat
         RandomNumberGenerator.Fill(nonce);
         var tag = span.Slice(1 + HashSize + NonceSize, TagSize);
         var ciphertext = span[HeaderSize..];
-        using var aes = new AesGcm(key.EncryptionKey, TagSize);
-        aes.Encrypt(nonce, payload, ciphertext, tag, AssociatedData(key, version, tokenHash));
+        key.Encrypt(nonce, payload, ciphertext, tag, AssociatedData(key, version, tokenHash));
         return sealedValue;
     }
 
@@ -62,12 +61,7 @@ internal static class EntryFormat
         var tag = value.Slice(1 + HashSize + NonceSize, TagSize);
         var ciphertext = value[HeaderSize..];
         var plain = new byte[ciphertext.Length];
-        try
-        {
-            using var aes = new AesGcm(key.EncryptionKey, TagSize);
-            aes.Decrypt(nonce, ciphertext, tag, plain, AssociatedData(key, Version, tokenHash));
-        }
-        catch (CryptographicException)
+        if (!key.TryDecrypt(nonce, ciphertext, tag, plain, AssociatedData(key, Version, tokenHash)))
         {
             // Tampered, truncated inside the ciphertext, or sealed with another key:
             // AES-GCM cannot tell these apart, and none of them may be served.

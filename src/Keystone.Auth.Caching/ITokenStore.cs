@@ -1,9 +1,3 @@
-using System.Runtime.CompilerServices;
-
-// The Redis store seals entries with the key's derived sub-keys; those stay
-// internal so that no public API hands key material out.
-[assembly: InternalsVisibleTo("Keystone.Auth.Caching.Redis")]
-
 namespace Keystone.Auth.Caching;
 
 /// <summary>

@@ -69,8 +69,44 @@ public sealed class TokenStoreKey
     /// <summary>The entry's name in the store.</summary>
     public string EntryName { get; }
 
-    /// <summary>The key that encrypts and authenticates this entry.</summary>
-    internal ReadOnlySpan<byte> EncryptionKey => _encryptionKey;
+    /// <summary>The size of the authentication tag <see cref="Encrypt"/> writes (16 bytes).</summary>
+    public const int TagSize = 16;
+
+    /// <summary>The size of the nonce <see cref="Encrypt"/> takes (12 bytes; use a fresh random one per entry).</summary>
+    public const int NonceSize = 12;
+
+    /// <summary>
+    /// Encrypts and authenticates <paramref name="plaintext"/> with this entry's
+    /// key (AES-GCM), binding <paramref name="associatedData"/> (e.g. the entry
+    /// name and format version), so that a store can keep entries sealed without
+    /// ever holding key material: the key bytes never leave this object.
+    /// </summary>
+    public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
+    {
+        using var aes = new AesGcm(_encryptionKey, TagSize);
+        aes.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+    }
+
+    /// <summary>
+    /// Opens what <see cref="Encrypt"/> sealed. False when the ciphertext, tag or
+    /// associated data were changed, or the entry was sealed with another key:
+    /// such an entry must be ignored, never served.
+    /// </summary>
+    public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        try
+        {
+            using var aes = new AesGcm(_encryptionKey, TagSize);
+            aes.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            // AES-GCM does not say whether bytes were edited or the key differs; neither may be served.
+            CryptographicOperations.ZeroMemory(plaintext);
+            return false;
+        }
+    }
 
     /// <summary>
     /// Whether <paramref name="invalidation"/> is about this entry and about
@@ -91,7 +127,7 @@ public sealed class TokenStoreKey
     }
 
     /// <summary>The keyed hash of <paramref name="token"/> (32 bytes): safe to store and broadcast.</summary>
-    internal void HashToken(string token, Span<byte> destination)
+    public void HashToken(string token, Span<byte> destination)
     {
         // A fernet token (~180-250 ASCII characters) fits on the stack.
         var max = Encoding.UTF8.GetMaxByteCount(token.Length);
