@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Keystone.Auth;
+using Keystone.Auth.Caching;
+using Keystone.Auth.Caching.Redis;
+
+namespace SubcloudAudit;
+
+/// <summary>
+/// <c>SubcloudAudit --worker</c>: ONE process of a fleet (as one of
+/// dcmanager's audit-worker processes), W tasks calling Keystone through one
+/// session and one in-process token cache, optionally in front of the shared
+/// Redis tier. Driven by its parent through stdin/stdout so that P of them can
+/// start together and be told when a rotation happens.
+/// </summary>
+/// <remarks>
+/// Secrets never go on the command line (anyone can read /proc/*/cmdline):
+/// the identity comes from the <c>OS_*</c> variables and the Redis
+/// configuration string from <see cref="RedisVariable"/>.
+/// Protocol: prints <c>ready</c> once set up; waits for a <c>go</c> line (the
+/// start barrier); <c>mark</c> snapshots the counters (answered <c>marked</c>)
+/// so that the parent can split "before" and "after" a key rotation;
+/// <c>stop</c>, end of stdin or <c>--seconds</c> end the run; in-flight calls
+/// finish, then one JSON line of results is printed and the exit code is
+/// 0 only when no call failed.
+/// </remarks>
+internal static class FleetWorker
+{
+    /// <summary>The environment variable holding the Redis configuration string (it may hold a password).</summary>
+    public const string RedisVariable = "KEYSTONE_AUTH_REDIS";
+
+    /// <summary>An authenticated call any token may make.</summary>
+    private const string CallPath = "/auth/projects";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var workers = Args.Int(args, "--workers", 8);
+        var seconds = Args.Double(args, "--seconds", 0);
+        var breakerOpen = Args.Double(args, "--breaker-open", 0);
+        var options = PasswordAuthOptions.FromEnvironment();
+        var region = Environment.GetEnvironmentVariable("OS_REGION_NAME");
+
+        var counter = new Counter();
+        var transport = new KeystoneTransportOptions { MaxConnectionsPerServer = Math.Max(10, workers) };
+        using var http = new HttpClient(counter.Wrap(KeystoneTransport.CreateHandler(transport)));
+        await using var store = await ConnectAsync(breakerOpen);
+        var cache = SharedTier.CreateCache(store, out var shared);
+        var auth = new CachingPasswordAuth(new PasswordAuth(options, http), cache);
+        using var session = new KeystoneSession(auth, http);
+        var filter = new EndpointFilter("identity", EndpointInterface.Public, region);
+
+        Console.WriteLine("ready");
+        using var stopping = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Snapshot? mark = null;
+        var control = Task.Run(async () =>
+        {
+            // EOF ends the run too: a parent that died leaves no worker behind.
+            while (await Console.In.ReadLineAsync() is { } line)
+            {
+                switch (line.Trim())
+                {
+                    case "go": started.TrySetResult(); break;
+                    case "mark": mark = counter.Take(); Console.WriteLine("marked"); break;
+                    case "stop": stopping.Cancel(); return;
+                }
+            }
+
+            started.TrySetResult();
+            stopping.Cancel();
+        });
+
+        await started.Task;
+        if (seconds > 0)
+        {
+            stopping.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+
+        var errors = new ConcurrentDictionary<string, int>();
+        var users = new ConcurrentDictionary<string, byte>();
+        var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            // Calls are never cancelled midway: "stop" ends the loop, not a call,
+            // so every call counted either succeeded or really failed.
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await session.GetAsync(CallPath, filter, CancellationToken.None);
+                    counter.Succeeded();
+                }
+                catch (Exception ex) when (ex is KeystoneException or HttpRequestException)
+                {
+                    counter.Failed();
+                    errors.AddOrUpdate($"{ex.GetType().Name}: {ex.Message}", 1, (_, n) => n + 1);
+                }
+            }
+
+            if ((await session.GetAccessAsync(CancellationToken.None)).User?.Id is { } userId)
+            {
+                users.TryAdd(userId, 0);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+
+        var end = counter.Take();
+        var report = new FleetReport(
+            shared, end.Calls, end.Failures, end.TokenPosts, end.Unauthorized,
+            [.. counter.Tokens], [.. users.Keys], mark,
+            [.. errors.OrderByDescending(e => e.Value).Take(5).Select(e => $"{e.Value}x {e.Key}")]);
+        Console.WriteLine(JsonSerializer.Serialize(report, FleetReport.Json));
+        return end.Failures == 0 ? 0 : 1;
+    }
+
+    private static async Task<RedisTokenStore?> ConnectAsync(double breakerOpenSeconds)
+    {
+        if (Environment.GetEnvironmentVariable(RedisVariable) is not { Length: > 0 } configuration)
+        {
+            return null;
+        }
+
+        var options = new RedisTokenStoreOptions { Configuration = configuration };
+        if (breakerOpenSeconds > 0)
+        {
+            // Tests that restart Redis want sharing back within a second, not five.
+            options.BreakerOpenDuration = TimeSpan.FromSeconds(breakerOpenSeconds);
+        }
+
+        return await RedisTokenStore.ConnectAsync(options, CancellationToken.None);
+    }
+
+    /// <summary>Counts below the library, on the wire: what Keystone really saw from this process.</summary>
+    private sealed class Counter
+    {
+        private readonly ConcurrentDictionary<string, byte> _tokens = new();
+        private int _calls;
+        private int _failures;
+        private int _tokenPosts;
+        private int _unauthorized;
+
+        /// <summary>Short fingerprints of every token sent as X-Auth-Token (never the tokens).</summary>
+        public ICollection<string> Tokens => _tokens.Keys;
+
+        public HttpMessageHandler Wrap(HttpMessageHandler inner) => new Handler(this) { InnerHandler = inner };
+
+        public void Succeeded() => Interlocked.Increment(ref _calls);
+
+        public void Failed()
+        {
+            Interlocked.Increment(ref _calls);
+            Interlocked.Increment(ref _failures);
+        }
+
+        public Snapshot Take() => new(Volatile.Read(ref _calls), Volatile.Read(ref _failures), Volatile.Read(ref _tokenPosts), Volatile.Read(ref _unauthorized));
+
+        private sealed class Handler(Counter owner) : DelegatingHandler
+        {
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/auth/tokens", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref owner._tokenPosts);
+                }
+
+                if (request.Headers.TryGetValues("X-Auth-Token", out var values))
+                {
+                    owner._tokens.TryAdd(Fingerprint(values.First()), 0);
+                }
+
+                var response = await base.SendAsync(request, cancellationToken);
+                if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                {
+                    Interlocked.Increment(ref owner._unauthorized);
+                }
+
+                return response;
+            }
+
+            private static string Fingerprint(string token) =>
+                Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16];
+        }
+    }
+}
+
+/// <summary>Counters at one moment. <c>Calls</c> include the failed ones.</summary>
+internal sealed record Snapshot(int Calls, int Failures, int TokenPosts, int Unauthorized);
+
+/// <summary>What one worker process prints at exit, as one JSON line.</summary>
+internal sealed record FleetReport(
+    bool SharedTier, int Calls, int Failures, int TokenPosts, int Unauthorized,
+    string[] Tokens, string[] UserIds, Snapshot? AtMark, string[] Errors)
+{
+    /// <summary>camelCase, as the tests and the parent read it.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+internal static class Args
+{
+    public static string? Get(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    public static int Int(string[] args, string name, int fallback) =>
+        Get(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    public static double Double(string[] args, string name, double fallback) =>
+        Get(args, name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}
