@@ -21,7 +21,8 @@ namespace SubcloudAudit;
 /// the identity comes from the <c>OS_*</c> variables and the Redis
 /// configuration string from <see cref="RedisVariable"/>.
 /// Protocol: prints <c>ready</c> once set up; waits for a <c>go</c> line (the
-/// start barrier); <c>mark</c> snapshots the counters (answered <c>marked</c>)
+/// start barrier); prints <c>called</c> after its first successful call (so
+/// that a parent knows the fleet is warm without guessing a delay); <c>mark</c> snapshots the counters (answered <c>marked</c>)
 /// so that the parent can split "before" and "after" a key rotation;
 /// <c>stop</c>, end of stdin or <c>--seconds</c> end the run; in-flight calls
 /// finish, then one JSON line of results is printed and the exit code is
@@ -79,6 +80,7 @@ internal static class FleetWorker
             stopping.CancelAfter(TimeSpan.FromSeconds(seconds));
         }
 
+        var firstCall = 0;
         var errors = new ConcurrentDictionary<string, int>();
         var users = new ConcurrentDictionary<string, byte>();
         var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
@@ -91,6 +93,10 @@ internal static class FleetWorker
                 {
                     using var response = await session.GetAsync(CallPath, filter, CancellationToken.None);
                     counter.Succeeded();
+                    if (Interlocked.Exchange(ref firstCall, 1) == 0)
+                    {
+                        Console.WriteLine("called");
+                    }
                 }
                 catch (Exception ex) when (ex is KeystoneException or HttpRequestException)
                 {
