@@ -36,7 +36,7 @@ for p in $PROCESSES; do
   before=$(grep -c 'POST /v3/auth/tokens' "$KS_DIR/log/uwsgi.log" || true)
   echo "== P=$p"
   dotnet samples/SubcloudAudit/bin/Release/net10.0/SubcloudAudit.dll --processes "$p" --workers "$WORKERS" \
-    --seconds "$SECONDS_EACH" --keystone-dir "$KS_DIR"
+    --seconds "$SECONDS_EACH" --keystone-dir "$KS_DIR" || echo "   (a run had failed calls: see above)"
   sleep 1  # uwsgi logs a request after its response
   after=$(grep -c 'POST /v3/auth/tokens' "$KS_DIR/log/uwsgi.log" || true)
   echo "   Keystone's access log: $((after - before)) token POSTs in this P=$p run (all rows)"

@@ -52,6 +52,11 @@ internal static class FleetRun
             Console.WriteLine($"{tier,-30} {t.Posts,11} {t.PostsBeforeMark,8} {t.Posts - t.PostsBeforeMark,14} {t.Calls,7} {t.Failures,6}{(t.Shared || tier.StartsWith("without", StringComparison.Ordinal) ? "" : "  (store connected but not consulted: TokenCacheOptions.Store is not wired yet, see SharedTier.cs)")}");
         }
 
+        foreach (var error in rows.SelectMany(r => r.Totals.Errors.Select(e => $"  {r.Tier}: {e}")))
+        {
+            Console.WriteLine(error);
+        }
+
         return rows.All(r => r.Totals.Failures == 0) ? 0 : 1;
 
         async Task<FleetTotals> RunFleetAsync(string? redisConfiguration)
@@ -186,13 +191,14 @@ internal static class FleetRun
             ?? throw new InvalidOperationException($"worker {child.Id} printed an empty report");
     }
 
-    private sealed record FleetTotals(bool Shared, int Posts, int PostsBeforeMark, int Calls, int Failures)
+    private sealed record FleetTotals(bool Shared, int Posts, int PostsBeforeMark, int Calls, int Failures, string[] Errors)
     {
         public static FleetTotals Of(List<FleetReport> reports) => new(
             reports.All(r => r.SharedTier),
             reports.Sum(r => r.TokenPosts),
             reports.Sum(r => r.AtMark?.TokenPosts ?? r.TokenPosts),
             reports.Sum(r => r.Calls),
-            reports.Sum(r => r.Failures));
+            reports.Sum(r => r.Failures),
+            [.. reports.SelectMany(r => r.Errors)]);
     }
 }

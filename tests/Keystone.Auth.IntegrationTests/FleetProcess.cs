@@ -156,7 +156,7 @@ internal sealed record WorkerCounts(int Calls, int Failures, int TokenPosts, int
 /// <summary>What a worker process printed at exit (samples/SubcloudAudit/FleetWorker.cs).</summary>
 internal sealed record WorkerReport(
     bool SharedTier, int Calls, int Failures, int TokenPosts, int Unauthorized,
-    string[] Tokens, string[] UserIds, WorkerCounts? AtMark, string[] Errors)
+    string[] Tokens, string? UserId, WorkerCounts? AtMark, string[] Errors)
 {
     public override string ToString() =>
         $"calls={Calls} failures={Failures} posts={TokenPosts} 401={Unauthorized} tokens={Tokens.Length} mark=({AtMark}) errors=[{string.Join("; ", Errors)}]";

@@ -191,8 +191,9 @@ public sealed class FleetTests(FleetFixture fx) : IAsyncLifetime
         var aliceToken = Assert.Single(aliceReports.SelectMany(r => r.Tokens).Distinct());
         var bobToken = Assert.Single(bobReports.SelectMany(r => r.Tokens).Distinct());
         Assert.NotEqual(aliceToken, bobToken);
-        var aliceUser = Assert.Single(aliceReports.SelectMany(r => r.UserIds).Distinct());
-        var bobUser = Assert.Single(bobReports.SelectMany(r => r.UserIds).Distinct());
+        var aliceUser = Assert.Single(aliceReports.Select(r => r.UserId).Distinct());
+        var bobUser = Assert.Single(bobReports.Select(r => r.UserId).Distinct());
+        Assert.NotNull(aliceUser);
         Assert.NotEqual(aliceUser, bobUser);
         Assert.Equal(2, (await fx.Redis.EntryKeysAsync()).Count);
     }
