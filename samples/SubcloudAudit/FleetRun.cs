@@ -24,9 +24,10 @@ internal static class FleetRun
         var keystoneDir = Args.Get(args, "--keystone-dir");
         var rotateAt = Args.Double(args, "--rotate-at", seconds / 2);
         var redis = Args.Get(args, "--redis") ?? Environment.GetEnvironmentVariable(FleetWorker.RedisVariable);
+        var log = args.Contains("--log");
         if (processes < 1 || workers < 1 || seconds <= 0 || rotateAt <= 0 || rotateAt >= seconds)
         {
-            Console.Error.WriteLine("usage: SubcloudAudit --processes P [--workers W] [--seconds S] [--keystone-dir DIR [--rotate-at R]] [--redis CONFIG]");
+            Console.Error.WriteLine("usage: SubcloudAudit --processes P [--workers W] [--seconds S] [--keystone-dir DIR [--rotate-at R]] [--redis CONFIG] [--log]");
             return 2;
         }
 
@@ -66,7 +67,7 @@ internal static class FleetRun
             {
                 for (var i = 0; i < processes; i++)
                 {
-                    children.Add(StartWorker(workers, redisConfiguration));
+                    children.Add(StartWorker(workers, redisConfiguration, log));
                 }
 
                 foreach (var child in children)
@@ -119,7 +120,7 @@ internal static class FleetRun
         }
     }
 
-    private static Process StartWorker(int workers, string? redisConfiguration)
+    private static Process StartWorker(int workers, string? redisConfiguration, bool log)
     {
         // This same program, in --worker mode: "dotnet SubcloudAudit.dll" or the apphost.
         var host = Environment.ProcessPath ?? "dotnet";
@@ -137,6 +138,12 @@ internal static class FleetRun
         foreach (var arg in new[] { "--worker", "--workers", workers.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (log)
+        {
+            // the workers' stderr is this process's: their warnings show up here
+            start.ArgumentList.Add("--log");
         }
 
         // The identity (OS_*) is inherited; the Redis string goes by environment, never argv.

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Keystone.Auth;
 using Keystone.Auth.Caching;
 using Keystone.Auth.Caching.Redis;
+using Microsoft.Extensions.Logging;
 
 namespace SubcloudAudit;
 
@@ -26,7 +27,7 @@ namespace SubcloudAudit;
 /// so that the parent can split "before" and "after" a key rotation;
 /// <c>stop</c>, end of stdin or <c>--seconds</c> end the run; in-flight calls
 /// finish, then one JSON line of results is printed and the exit code is
-/// 0 only when no call failed.
+/// 0 only when no call failed. <c>--log</c> writes the library's warnings to stderr.
 /// </remarks>
 internal static class FleetWorker
 {
@@ -41,14 +42,15 @@ internal static class FleetWorker
         var workers = Args.Int(args, "--workers", 8);
         var seconds = Args.Double(args, "--seconds", 0);
         var breakerOpen = Args.Double(args, "--breaker-open", 0);
+        var log = args.Contains("--log");
         var options = PasswordAuthOptions.FromEnvironment();
         var region = Environment.GetEnvironmentVariable("OS_REGION_NAME");
 
         var counter = new Counter();
         var transport = new KeystoneTransportOptions { MaxConnectionsPerServer = Math.Max(10, workers) };
         using var http = new HttpClient(counter.Wrap(KeystoneTransport.CreateHandler(transport)));
-        await using var store = await ConnectAsync(breakerOpen);
-        var cache = SharedTier.CreateCache(store, out var shared);
+        await using var store = await ConnectAsync(breakerOpen, log ? new StderrLogger<RedisTokenStore>() : null);
+        var cache = SharedTier.CreateCache(store, log ? new StderrLogger<TokenCache>() : null, out var shared);
         var auth = new CachingPasswordAuth(new PasswordAuth(options, http), cache);
         using var session = new KeystoneSession(auth, http);
         var filter = new EndpointFilter("identity", EndpointInterface.Public, region);
@@ -127,7 +129,7 @@ internal static class FleetWorker
         return end.Failures == 0 ? 0 : 1;
     }
 
-    private static async Task<RedisTokenStore?> ConnectAsync(double breakerOpenSeconds)
+    private static async Task<RedisTokenStore?> ConnectAsync(double breakerOpenSeconds, ILogger? logger)
     {
         if (Environment.GetEnvironmentVariable(RedisVariable) is not { Length: > 0 } configuration)
         {
@@ -141,7 +143,7 @@ internal static class FleetWorker
             options.BreakerOpenDuration = TimeSpan.FromSeconds(breakerOpenSeconds);
         }
 
-        return await RedisTokenStore.ConnectAsync(options, CancellationToken.None);
+        return await RedisTokenStore.ConnectAsync(options, logger, CancellationToken.None);
     }
 
     /// <summary>Counts below the library, on the wire: what Keystone really saw from this process.</summary>

@@ -1,4 +1,5 @@
 using Keystone.Auth.Caching;
+using Microsoft.Extensions.Logging;
 
 namespace SubcloudAudit;
 
@@ -14,7 +15,7 @@ internal static class SharedTier
     /// <paramref name="shared"/> says whether the store is really consulted, so
     /// that the fleet's report never claims sharing it did not do.
     /// </summary>
-    public static TokenCache CreateCache(ITokenStore? store, out bool shared)
+    public static TokenCache CreateCache(ITokenStore? store, ILogger<TokenCache>? logger, out bool shared)
     {
         // TokenCacheOptions.Store arrives with the shared-tier branch. Until then
         // the store is connected (so its settings are checked) but not consulted,
@@ -24,6 +25,6 @@ internal static class SharedTier
         //     shared = store is not null;
         var options = new TokenCacheOptions();
         shared = false;
-        return new TokenCache(options);
+        return new TokenCache(options, logger: logger);
     }
 }
