@@ -90,6 +90,8 @@ internal static class FleetWorker
             // so every call counted either succeeded or really failed.
             while (!stopping.IsCancellationRequested)
             {
+                var trail = new List<string>();
+                Counter.Trail.Value = trail;
                 try
                 {
                     using var response = await session.GetAsync(CallPath, filter, CancellationToken.None);
@@ -102,7 +104,15 @@ internal static class FleetWorker
                 catch (Exception ex) when (ex is KeystoneException or HttpRequestException)
                 {
                     counter.Failed();
-                    errors.AddOrUpdate($"{ex.GetType().Name}: {ex.Message}", 1, (_, n) => n + 1);
+                    // What this call sent, in order (token fingerprints and statuses), shows
+                    // for instance a resend that carried the very token just rejected.
+                    string sent;
+                    lock (trail)
+                    {
+                        sent = string.Join(" -> ", trail);
+                    }
+
+                    errors.AddOrUpdate($"{ex.GetType().Name}: {ex.Message} [sent: {sent}]", 1, (_, n) => n + 1);
                 }
             }
         })).ToArray();
@@ -155,6 +165,9 @@ internal static class FleetWorker
         private int _tokenPosts;
         private int _unauthorized;
 
+        /// <summary>The requests of the current call, for the report of a failed one.</summary>
+        public static readonly AsyncLocal<List<string>?> Trail = new();
+
         /// <summary>Short fingerprints of every token sent as X-Auth-Token (never the tokens).</summary>
         public ICollection<string> Tokens => _tokens.Keys;
 
@@ -179,12 +192,22 @@ internal static class FleetWorker
                     Interlocked.Increment(ref owner._tokenPosts);
                 }
 
+                var sent = request.Method.Method;
                 if (request.Headers.TryGetValues("X-Auth-Token", out var values))
                 {
-                    owner._tokens.TryAdd(Fingerprint(values.First()), 0);
+                    sent = Fingerprint(values.First());
+                    owner._tokens.TryAdd(sent, 0);
                 }
 
                 var response = await base.SendAsync(request, cancellationToken);
+                if (Trail.Value is { } trail)
+                {
+                    lock (trail)
+                    {
+                        trail.Add($"{sent}:{(int)response.StatusCode}");
+                    }
+                }
+
                 if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                 {
                     Interlocked.Increment(ref owner._unauthorized);
