@@ -47,10 +47,10 @@ internal static class FleetRun
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{"",-30} {"token POSTs",11} {"at start",8} {"after rotation",14} {"calls",7} {"failed",6}");
+        Console.WriteLine($"{"",-30} {"token POSTs",11} {"at start",8} {"after rotation",14} {"calls",7} {"failed",6} {"(after rotation)",16}");
         foreach (var (tier, t) in rows)
         {
-            Console.WriteLine($"{tier,-30} {t.Posts,11} {t.PostsBeforeMark,8} {t.Posts - t.PostsBeforeMark,14} {t.Calls,7} {t.Failures,6}{(t.Shared || tier.StartsWith("without", StringComparison.Ordinal) ? "" : "  (store connected but not consulted: TokenCacheOptions.Store is not wired yet, see SharedTier.cs)")}");
+            Console.WriteLine($"{tier,-30} {t.Posts,11} {t.PostsBeforeMark,8} {t.Posts - t.PostsBeforeMark,14} {t.Calls,7} {t.Failures,6} {t.Failures - t.FailuresBeforeMark,16}{(t.Shared || tier.StartsWith("without", StringComparison.Ordinal) ? "" : "  (store connected but not consulted: TokenCacheOptions.Store is not wired yet, see SharedTier.cs)")}");
         }
 
         foreach (var error in rows.SelectMany(r => r.Totals.Errors.Select(e => $"  {r.Tier}: {e}")))
@@ -198,7 +198,7 @@ internal static class FleetRun
             ?? throw new InvalidOperationException($"worker {child.Id} printed an empty report");
     }
 
-    private sealed record FleetTotals(bool Shared, int Posts, int PostsBeforeMark, int Calls, int Failures, string[] Errors)
+    private sealed record FleetTotals(bool Shared, int Posts, int PostsBeforeMark, int Calls, int Failures, int FailuresBeforeMark, string[] Errors)
     {
         public static FleetTotals Of(List<FleetReport> reports) => new(
             reports.All(r => r.SharedTier),
@@ -206,6 +206,7 @@ internal static class FleetRun
             reports.Sum(r => r.AtMark?.TokenPosts ?? r.TokenPosts),
             reports.Sum(r => r.Calls),
             reports.Sum(r => r.Failures),
+            reports.Sum(r => r.AtMark?.Failures ?? r.Failures),
             [.. reports.SelectMany(r => r.Errors)]);
     }
 }
