@@ -19,7 +19,7 @@
 //
 // Many processes (FleetRun.cs, FleetWorker.cs):
 //   dotnet run --project samples/SubcloudAudit -- --processes 4 [--workers 8] [--seconds 8]
-//              [--keystone-dir /tmp/ks] [--redis "127.0.0.1:PORT,password=..."]
+//              [--keystone-dir /tmp/ks] [--redis "127.0.0.1:PORT,password=..."] [--log]
 // runs P copies of this program in --worker mode as the OS_* identity, without
 // and then with the shared Redis tier, and prints the fleet's token POSTs.
 using System.Diagnostics;
