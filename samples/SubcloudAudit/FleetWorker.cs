@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Keystone.Auth;
 using Keystone.Auth.Caching;
@@ -46,7 +43,7 @@ internal static class FleetWorker
         var options = PasswordAuthOptions.FromEnvironment();
         var region = Environment.GetEnvironmentVariable("OS_REGION_NAME");
 
-        var counter = new Counter();
+        var counter = new FleetCounter();
         var transport = new KeystoneTransportOptions { MaxConnectionsPerServer = Math.Max(10, workers) };
         using var http = new HttpClient(counter.Wrap(KeystoneTransport.CreateHandler(transport)));
         await using var store = await ConnectAsync(breakerOpen, log ? new StderrLogger<RedisTokenStore>() : null);
@@ -91,7 +88,7 @@ internal static class FleetWorker
             while (!stopping.IsCancellationRequested)
             {
                 var trail = new List<string>();
-                Counter.Trail.Value = trail;
+                FleetCounter.Trail.Value = trail;
                 try
                 {
                     using var response = await session.GetAsync(CallPath, filter, CancellationToken.None);
@@ -155,96 +152,5 @@ internal static class FleetWorker
 
         return await RedisTokenStore.ConnectAsync(options, logger, CancellationToken.None);
     }
-
-    /// <summary>Counts below the library, on the wire: what Keystone really saw from this process.</summary>
-    private sealed class Counter
-    {
-        private readonly ConcurrentDictionary<string, byte> _tokens = new();
-        private int _calls;
-        private int _failures;
-        private int _tokenPosts;
-        private int _unauthorized;
-
-        /// <summary>The requests of the current call, for the report of a failed one.</summary>
-        public static readonly AsyncLocal<List<string>?> Trail = new();
-
-        /// <summary>Short fingerprints of every token sent as X-Auth-Token (never the tokens).</summary>
-        public ICollection<string> Tokens => _tokens.Keys;
-
-        public HttpMessageHandler Wrap(HttpMessageHandler inner) => new Handler(this) { InnerHandler = inner };
-
-        public void Succeeded() => Interlocked.Increment(ref _calls);
-
-        public void Failed()
-        {
-            Interlocked.Increment(ref _calls);
-            Interlocked.Increment(ref _failures);
-        }
-
-        public Snapshot Take() => new(Volatile.Read(ref _calls), Volatile.Read(ref _failures), Volatile.Read(ref _tokenPosts), Volatile.Read(ref _unauthorized));
-
-        private sealed class Handler(Counter owner) : DelegatingHandler
-        {
-            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-            {
-                if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/auth/tokens", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref owner._tokenPosts);
-                }
-
-                var sent = request.Method.Method;
-                if (request.Headers.TryGetValues("X-Auth-Token", out var values))
-                {
-                    sent = Fingerprint(values.First());
-                    owner._tokens.TryAdd(sent, 0);
-                }
-
-                var response = await base.SendAsync(request, cancellationToken);
-                if (Trail.Value is { } trail)
-                {
-                    lock (trail)
-                    {
-                        trail.Add($"{sent}:{(int)response.StatusCode}");
-                    }
-                }
-
-                if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
-                {
-                    Interlocked.Increment(ref owner._unauthorized);
-                }
-
-                return response;
-            }
-
-            private static string Fingerprint(string token) =>
-                Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16];
-        }
-    }
 }
 
-/// <summary>Counters at one moment. <c>Calls</c> include the failed ones.</summary>
-internal sealed record Snapshot(int Calls, int Failures, int TokenPosts, int Unauthorized);
-
-/// <summary>What one worker process prints at exit, as one JSON line.</summary>
-internal sealed record FleetReport(
-    bool SharedTier, int Calls, int Failures, int TokenPosts, int Unauthorized,
-    string[] Tokens, string? UserId, Snapshot? AtMark, string[] Errors)
-{
-    /// <summary>camelCase, as the tests and the parent read it.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-}
-
-internal static class Args
-{
-    public static string? Get(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    public static int Int(string[] args, string name, int fallback) =>
-        Get(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    public static double Double(string[] args, string name, double fallback) =>
-        Get(args, name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
-}
