@@ -16,6 +16,12 @@
 // --keystone-dir DIR: before the last cycle, scripts/keystone/invalidate-all-keys.sh
 // kills every token (like a fernet key replacement): each subcloud then gets a
 // 401, one re-authentication, and the audit goes on without an error.
+//
+// Many processes (FleetRun.cs, FleetWorker.cs):
+//   dotnet run --project samples/SubcloudAudit -- --processes 4 [--workers 8] [--seconds 8]
+//              [--keystone-dir /tmp/ks] [--redis "127.0.0.1:PORT,password=..."] [--log]
+// runs P copies of this program in --worker mode as the OS_* identity, without
+// and then with the shared Redis tier, and prints the fleet's token POSTs.
 using System.Diagnostics;
 using System.Globalization;
 using Keystone.Auth;
@@ -24,6 +30,16 @@ using Keystone.Auth.Caching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SubcloudAudit;
+
+if (args.Contains("--worker"))
+{
+    return await FleetWorker.RunAsync(args);
+}
+
+if (args.Contains("--processes"))
+{
+    return await FleetRun.RunAsync(args);
+}
 
 var subclouds = IntArg("--subclouds", 50);
 var workers = IntArg("--workers", 8);
