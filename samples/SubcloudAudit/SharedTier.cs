@@ -17,14 +17,8 @@ internal static class SharedTier
     /// </summary>
     public static TokenCache CreateCache(ITokenStore? store, ILogger<TokenCache>? logger, out bool shared)
     {
-        // TokenCacheOptions.Store arrives with the shared-tier branch. Until then
-        // the store is connected (so its settings are checked) but not consulted,
-        // and every process fetches its own token. To switch it on, replace the
-        // two lines below with:
-        //     var options = new TokenCacheOptions { Store = store };
-        //     shared = store is not null;
-        var options = new TokenCacheOptions();
-        shared = false;
+        var options = new TokenCacheOptions { Store = store };
+        shared = store is not null;
         return new TokenCache(options, logger: logger);
     }
 }

@@ -161,8 +161,9 @@ public sealed partial class TokenCache
             return null;
         }
 
-        if (slot.RejectedToken is { } rejected && string.Equals(rejected, access.Token, StringComparison.Ordinal))
+        if (slot.WasRejected(access.Token))
         {
+            var rejected = access.Token;
             // A service refused this very token here; the delete we sent may not
             // have landed yet. Never hand it out again: delete it (again) and fetch.
             CacheTelemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", "rejected_token"));

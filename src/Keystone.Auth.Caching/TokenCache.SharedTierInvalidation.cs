@@ -10,7 +10,8 @@ public sealed partial class TokenCache
     /// A rejected token leaves the shared tier too (compare-and-delete, which
     /// tells the other processes), in the background: the caller's retry never
     /// waits for the store. This process remembers the token so that it never
-    /// adopts it from the store again, even before the delete lands.
+    /// adopts it from the store again, even before the delete lands
+    /// (<see cref="Slot.AddRejected"/>).
     /// </summary>
     private void InvalidateShared(Slot? slot, IAuthPlugin inner, AccessInfo access)
     {
@@ -19,7 +20,7 @@ public sealed partial class TokenCache
             return;
         }
 
-        slot.RejectedToken = access.Token;
+        slot.AddRejected(access.Token);
         var token = access.Token;
         _ = Task.Run(async () =>
         {
@@ -43,7 +44,7 @@ public sealed partial class TokenCache
             if (invalidation.EntryName is { } name && _byEntryName.TryGetValue(name, out var slot)
                 && slot.StoreKey is { } key && slot.Current is { } entry && key.IsToken(invalidation, entry.Access.Token))
             {
-                slot.RejectedToken = entry.Access.Token;
+                slot.AddRejected(entry.Access.Token);
                 result = ReferenceEquals(Interlocked.CompareExchange(ref slot.CurrentField, null, entry), entry) ? "removed" : "already_replaced";
             }
         }

@@ -43,7 +43,12 @@ public sealed partial class TokenCache
         public volatile bool Detached;
 
         private volatile TokenStoreKey? _storeKey;
-        private volatile string? _rejectedToken;
+        /// <summary>How many rejected tokens a slot remembers (a rotation rejects one; stale entries and late 401s a few more).</summary>
+        private const int RejectedTokensKept = 8;
+
+        private readonly object _rejectedLock = new();
+        private string?[]? _rejected;
+        private int _nextRejected;
 
         /// <summary>The shared-tier entry name and key, once derived (with a store only).</summary>
         public TokenStoreKey? StoreKey
@@ -53,13 +58,32 @@ public sealed partial class TokenCache
         }
 
         /// <summary>
-        /// The last token a service rejected here (or another process reported):
-        /// never adopted from the shared tier again, even before its delete lands.
+        /// Remembers a token a service rejected here (or another process
+        /// reported), so that it is never adopted from the shared tier again,
+        /// even before its delete lands. Several are kept: a late 401 for an
+        /// older token must not make the process forget a newer rejected one
+        /// (that cost a fleet's callers their one retry after a key rotation).
         /// </summary>
-        public string? RejectedToken
+        public void AddRejected(string token)
         {
-            get => _rejectedToken;
-            set => _rejectedToken = value;
+            lock (_rejectedLock)
+            {
+                _rejected ??= new string?[RejectedTokensKept];
+                if (Array.IndexOf(_rejected, token) < 0)
+                {
+                    _rejected[_nextRejected] = token;
+                    _nextRejected = (_nextRejected + 1) % _rejected.Length;
+                }
+            }
+        }
+
+        /// <summary>Whether <paramref name="token"/> is one of the tokens remembered as rejected.</summary>
+        public bool WasRejected(string token)
+        {
+            lock (_rejectedLock)
+            {
+                return _rejected is not null && Array.IndexOf(_rejected, token) >= 0;
+            }
         }
     }
 

@@ -80,6 +80,25 @@ public sealed class SharedTierTests
     }
 
     [Fact]
+    public async Task A_late_401_for_an_older_token_does_not_make_the_process_adopt_a_newer_rejected_one()
+    {
+        using var h = new CacheHarness();
+        var store = new MemoryTokenStore(h.Time);
+        var a = Auth(h, Process(h, store));
+        var tok1 = await a.GetAccessAsync();
+        await Wait.UntilAsync(() => store.Sets == 1);
+        store.DeferRemoves = true;                           // the deletes below have not landed yet
+
+        a.Invalidate(tok1);                                  // a service said 401 to tok-1 ...
+        a.Invalidate(new AccessInfo { Token = "tok-0", ExpiresAt = tok1.ExpiresAt });   // ... then, late, to an older token
+        var next = await a.GetAccessAsync();
+
+        // tok-1 is still in the store, but this process saw it refused: it fetches.
+        Assert.Equal("tok-2", next.Token);
+        Assert.Equal(2, h.Server.Posts);
+    }
+
+    [Fact]
     public async Task A_key_rotation_seen_by_every_process_at_once_costs_the_fleet_one_post()
     {
         using var h = new CacheHarness();

@@ -85,10 +85,13 @@ internal sealed class MemoryTokenStore(FakeTimeProvider time) : ITokenStore
         return true;
     }
 
+    /// <summary>While true, deletes answer "not held" and change nothing: a delete that has not landed yet.</summary>
+    public bool DeferRemoves { get; set; }
+
     public async Task<bool> RemoveIfMatchAsync(TokenStoreKey key, string token, CancellationToken cancellationToken = default)
     {
         await Faults();
-        if (_entries.TryGetValue(key.EntryName, out var e) && e.Token == token
+        if (!DeferRemoves && _entries.TryGetValue(key.EntryName, out var e) && e.Token == token
             && _entries.TryRemove(new KeyValuePair<string, Stored>(key.EntryName, e)))
         {
             Interlocked.Increment(ref _removes);
