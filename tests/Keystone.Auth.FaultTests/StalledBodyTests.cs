@@ -33,7 +33,9 @@ public sealed class StalledBodyTests : FaultTestBase
         // The wait is real time: the deadline is the one every request uses.
         Server.OnToken(StallAfterHeaders);
         using var client = new Harness(Server, o => o.RequestTimeout = null);
-        client.Http.Timeout = TimeSpan.FromSeconds(1); // covers the headers only: must not be what ends it
+        // Covers the headers only, so it must not be what ends the wait. 10 s, not
+        // less: on a loaded machine the headers themselves can take over a second.
+        client.Http.Timeout = TimeSpan.FromSeconds(10);
 
         var ex = await Assert.ThrowsAsync<KeystoneTimeoutException>(() => client.Session.GetAsync("/x", Harness.Compute).WaitAsync(TimeSpan.FromSeconds(60)));
 
