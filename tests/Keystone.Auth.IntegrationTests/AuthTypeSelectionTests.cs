@@ -116,8 +116,9 @@ public sealed class AuthTypeSelectionTests(KeystoneFixture fx) : IDisposable
         Assert.Equal(posts, counter.TokenPosts);
 
         // uwsgi logs a request after answering it: once both calls are in the
-        // log, the POST that preceded them is too.
-        Assert.Equal(callsInLog + 2, await fx.Server.CountLogLinesAsync(CallLine, callsInLog + 2));
+        // log, the POST that preceded them is too. The calls' lines are only
+        // that barrier (>=); the POSTs are counted exactly.
+        Assert.True(await fx.Server.CountLogLinesAsync(CallLine, callsInLog + 2) >= callsInLog + 2, "the two calls never reached Keystone's log");
         Assert.Equal(postsInLog + posts, fx.Server.CountLogLines(TokenPostLine));
 
         if (expected.IsFixed)

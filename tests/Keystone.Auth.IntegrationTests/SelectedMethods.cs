@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Keystone.Auth.IntegrationTests;
 
@@ -13,11 +10,6 @@ namespace Keystone.Auth.IntegrationTests;
 /// </summary>
 internal sealed class SelectedMethods(KeystoneFixture fx) : IDisposable
 {
-    private static readonly HttpClient s_http = new(new SocketsHttpHandler { ConnectTimeout = TestHttp.DefaultConnectTimeout })
-    {
-        Timeout = TimeSpan.FromSeconds(60),
-    };
-
     private readonly MethodsAdminApi _api = new(fx.AuthUrl);
     private readonly MfaUsers _users = new(fx);
     private readonly List<AppCredential> _credentials = [];
@@ -68,7 +60,7 @@ internal sealed class SelectedMethods(KeystoneFixture fx) : IDisposable
                     new(typeof(TokenAuth), fx.Seed.AliceId, alpha, ["password", "token"]));
 
             case "v3totp":
-                var totpUser = await TotpOnlyUserAsync();
+                var totpUser = await _users.CreateAsync(multiFactorRules: false);
                 var totp = new Dictionary<string, string> { ["auth_url"] = fx.AuthUrl, ["user_id"] = totpUser.Id, ["project_id"] = alpha };
 
                 // The file carries a one-shot passcode (computed here, RFC 6238
@@ -133,38 +125,6 @@ internal sealed class SelectedMethods(KeystoneFixture fx) : IDisposable
         }
 
         _users.Dispose();
-    }
-
-    /// <summary>
-    /// A user with a TOTP credential and no multi-factor rules, so TOTP alone
-    /// signs in (MfaUsers' rules [password, totp] would answer with a receipt).
-    /// </summary>
-    private async Task<MfaUser> TotpOnlyUserAsync()
-    {
-        var user = await _users.CreateAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Patch, $"{fx.AuthUrl}/users/{user.Id}")
-        {
-            // Buffered with a Content-Length: uwsgi's http-socket does not read chunked bodies.
-            Content = new StringContent(
-                new JsonObject { ["user"] = new JsonObject { ["options"] = new JsonObject { ["multi_factor_auth_enabled"] = false } } }.ToJsonString(),
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Add("X-Auth-Token", await fx.Admin.AdminTokenAsync());
-        using var response = await s_http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"PATCH /users answered {(int)response.StatusCode}: {body}"));
-        }
-
-        var options = (await response.Content.ReadFromJsonAsync<JsonObject>())!["user"]!["options"]!;
-        if (options["multi_factor_auth_enabled"]?.GetValue<bool>() is not false)
-        {
-            throw new InvalidOperationException("Keystone kept multi-factor auth enabled: " + options.ToJsonString());
-        }
-
-        return user;
     }
 }
 
