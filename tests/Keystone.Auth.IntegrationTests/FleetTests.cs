@@ -7,18 +7,13 @@ namespace Keystone.Auth.IntegrationTests;
 /// failed calls are counted by the workers.
 /// </summary>
 /// <remarks>
-/// The tests marked <see cref="NeedsStore"/> state the shared tier's goals;
-/// they run once <c>TokenCacheOptions.Store</c> exists and is set in
-/// samples/SubcloudAudit/SharedTier.cs (delete the Skip line's argument).
-/// Until then the control test shows the fleet without the tier: P POSTs at
-/// start and P after a key replacement.
+/// The control test shows the fleet without the tier: P POSTs at start and P
+/// after a key replacement. Every other test runs the same fleet on the shared
+/// tier, where the whole fleet makes 1 and 1.
 /// </remarks>
 [Collection(FleetGroup.Name)]
 public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
 {
-    internal const string NeedsStore =
-        "Needs TokenCacheOptions.Store (shared-tier branch), set in samples/SubcloudAudit/SharedTier.cs";
-
     private const int Processes = 4;
     private const int Workers = 8;
     private const string TokenPost = "POST /v3/auth/tokens";
@@ -78,7 +73,7 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         Assert.Equal(2 * Processes, reports.SelectMany(r => r.Tokens).Distinct().Count());
     }
 
-    [Fact(Skip = NeedsStore)]
+    [Fact]
     public async Task ColdStart_TheWholeFleetMakesOneTokenPost()
     {
         var before = fx.Server.CountLogLines(TokenPost);
@@ -95,7 +90,7 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         Assert.Single(await fx.Redis.EntryKeysAsync());
     }
 
-    [Fact(Skip = NeedsStore)]
+    [Fact]
     public async Task FullKeyReplacementUnderLoad_OneExtraPostForTheFleet_NoFailedCall()
     {
         var before = fx.Server.CountLogLines(TokenPost);
@@ -116,7 +111,7 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         Assert.Equal(2, reports.SelectMany(r => r.Tokens).Distinct().Count());
     }
 
-    [Fact(Skip = NeedsStore)]
+    [Fact]
     public async Task RedisKilledMidRun_NoFailedCall_AtMostOnePostPerProcess_AndSharingResumesWhenItReturns()
     {
         var before = fx.Server.CountLogLines(TokenPost);
@@ -148,7 +143,7 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         Assert.Equal(1, before + posts - afterRestart);
     }
 
-    [Fact(Skip = NeedsStore)]
+    [Fact]
     public async Task TamperedEntry_IsIgnored_AndTheFleetMakesOnePost()
     {
         var first = await StartAsync(fx.Alice(), fx.Redis.Configuration, Processes);
@@ -174,7 +169,7 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         Assert.NotEqual(Garbage, await fx.Redis.GetAsync(key));
     }
 
-    [Fact(Skip = NeedsStore)]
+    [Fact]
     public async Task DeadTokenLeftInRedis_ByARotationWhileNoProcessRan_CostsOnePost_AndNoFailedCall()
     {
         var first = await StartAsync(fx.Alice(), fx.Redis.Configuration, Processes);
@@ -201,7 +196,7 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         Assert.Equal(2, posts);
     }
 
-    [Fact(Skip = NeedsStore)]
+    [Fact]
     public async Task TwoIdentities_NeverShareAnEntry()
     {
         var before = fx.Server.CountLogLines(TokenPost);
