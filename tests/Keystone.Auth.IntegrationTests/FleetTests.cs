@@ -140,7 +140,13 @@ public sealed partial class FleetTests(FleetFixture fx) : IAsyncLifetime
         AssertNoFailedCall(reports);
         Assert.Equal(1, atOutage - before);
         Assert.InRange(afterRestart - atOutage, 1, Processes);
-        Assert.Equal(1, before + posts - afterRestart);
+
+        // Sharing resumes: fewer POSTs than processes for the rotation after the
+        // restart (without the tier it would be one per process). Not exactly 1:
+        // a process whose breaker re-opened while Redis came back probes again
+        // only after BreakerOpenDuration, and fetches alone meanwhile (seen once
+        // in six clean runs: 2).
+        Assert.InRange(before + posts - afterRestart, 1, Processes - 1);
     }
 
     [Fact]
