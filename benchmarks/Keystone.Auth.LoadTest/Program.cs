@@ -255,7 +255,7 @@ namespace Keystone.Auth.LoadTest
         {
             // the server closes every connection (uwsgi http-socket); keep-alive buys nothing
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            // Bounded, as DESIGN §7 advises: 128 workers would otherwise open 128
+            // Bounded (too many pooled connections per server exhaust file descriptors at scale): 128 workers would otherwise open 128
             // connections at once, overflow uwsgi's listen backlog (100) and turn
             // server overload into connect timeouts.
             MaxConnectionsPerServer = 32,

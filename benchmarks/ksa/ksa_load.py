@@ -10,7 +10,7 @@ installed by scripts/keystone/install.sh):
       --workers 8 --seconds 3 --keystone-dir DIR [--scenario cold]
   ... --workers 8 --seconds 6 --rotate-at 3 --keystone-dir DIR   # rotate
 
-What it reproduces (DESIGN.md sections 5-7):
+What it reproduces (keystoneauth facts and the distcloud cache being ported):
   * one process-wide token cache keyed by the auth URL ONLY (not by user or
     scope), shared by every worker of the process;
   * a cached token is used while it expires later than now + 300 s + random

@@ -3,7 +3,7 @@ using Keystone.Auth.Caching.Tests.TestSupport;
 
 namespace Keystone.Auth.Caching.Tests;
 
-/// <summary>Two identities never share a token; one identity always shares one entry (DESIGN §6, issue 6 "Isolation").</summary>
+/// <summary>Two identities never share a token; one identity always shares one entry: the cache key covers everything that decides the token.</summary>
 public sealed partial class IsolationTests
 {
     private static PasswordAuthOptions Base() => CacheHarness.Identity();

@@ -6,7 +6,7 @@ using Keystone.Auth.Caching.Tests.TestSupport;
 
 namespace Keystone.Auth.Caching.Tests;
 
-/// <summary>Single flight, hits, failed fetches and cancellation (DESIGN §6).</summary>
+/// <summary>Single flight, hits, failed fetches and cancellation, as the README's "The cache" section states them.</summary>
 public sealed class SingleFlightTests
 {
     [Fact]

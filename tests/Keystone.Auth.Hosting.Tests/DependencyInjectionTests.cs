@@ -21,7 +21,7 @@ public sealed class DependencyInjectionTests
 
         using var provider = TestServices.Build(transport, services =>
         {
-            // ---- DESIGN.md §4, second snippet, verbatim
+            // ---- README "Dependency injection" snippet, verbatim
             services.AddKeystoneAuth(configuration.GetSection("Keystone"))   // binds PasswordAuthOptions
                     .AddTokenCaching();                                       // CachingPasswordAuth + shared TokenCache
             services.AddHttpClient<SysinvClient>()

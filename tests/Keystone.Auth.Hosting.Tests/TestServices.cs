@@ -29,7 +29,7 @@ internal static class TestServices
     }
 }
 
-/// <summary>A typed client as a user writes one (DESIGN §4).</summary>
+/// <summary>A typed client as a user writes one (as in the README's dependency-injection snippet).</summary>
 public sealed class SysinvClient(HttpClient http)
 {
     public HttpClient Http => http;

@@ -5,7 +5,7 @@ using RichardSzalay.MockHttp;
 namespace Keystone.Auth.Tests;
 
 /// <summary>
-/// DESIGN.md §4, first snippet, unchanged but for the mocked handler: the
+/// The README's first usage snippet (the public contract), unchanged but for the mocked handler: the
 /// public contract compiles and works end to end.
 /// </summary>
 public sealed class DesignContractTests
@@ -23,7 +23,7 @@ public sealed class DesignContractTests
         var ct = CancellationToken.None;
         var cache = new TokenCache();
 
-        // ---- DESIGN.md §4 (TokenCache.Shared replaced by a private cache so tests stay independent)
+        // ---- README "Usage" (TokenCache.Shared replaced by a private cache so tests stay independent)
         using var http = new HttpClient(mock);
         var password = new PasswordAuth(new PasswordAuthOptions
         {
@@ -57,7 +57,7 @@ public sealed class DesignContractTests
         var (url, id, secret, existing, pid) = ("https://10.10.10.2:5001/v3", "ac-1", "s3cret", "tok-0", "p-1");
         using var http = new HttpClient(mock);
 
-        // ---- DESIGN.md §4, other auth methods
+        // ---- README "Auth methods": the other methods, same cache and session
         var appcred = new ApplicationCredentialAuth(new ApplicationCredentialAuthOptions
         {
             AuthUrl = url, ApplicationCredentialId = id, ApplicationCredentialSecret = secret,

@@ -4,7 +4,7 @@ namespace Keystone.Auth.Tests;
 
 /// <summary>
 /// The token request PasswordAuth sends, byte for byte where it matters: the
-/// JSON body of every auth variant of DESIGN §5 (compared semantically), the
+/// JSON body of every variant of keystoneauth's v3.Password (compared semantically), the
 /// URL, and the headers.
 /// </summary>
 public sealed class RequestBodyTests

@@ -7,7 +7,8 @@ namespace Keystone.Auth.Http;
 
 /// <summary>
 /// The one implementation of "send with a token, and on rejection re-authenticate
-/// once" (DESIGN §3 steps 1–4), shared by <see cref="KeystoneSession"/> and
+/// once" (get a token, resolve the endpoint, send with the token, on a
+/// rejection drop that token and resend a copy once), shared by <see cref="KeystoneSession"/> and
 /// <see cref="KeystoneAuthHandler"/>; they differ only in how a request finally
 /// goes out (<c>HttpClient.SendAsync</c> vs the next handler).
 /// </summary>
