@@ -123,6 +123,38 @@ public sealed class SharedTierTests
         Assert.All(fresh, t => Assert.Equal("tok-2", t.Token));
     }
 
+    [Fact]
+    public async Task A_shared_token_that_died_before_anyone_reported_it_costs_a_call_nothing()
+    {
+        // Around a key rotation a process can share a token that is already dead
+        // (issued with a key being replaced). Another process adopts it on its
+        // resend; that rejection must not end the caller's call.
+        using var h = new CacheHarness();
+        var store = new MemoryTokenStore(h.Time);
+        var (a, b) = (Auth(h, Process(h, store)), Auth(h, Process(h, store)));
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        h.Server.Service = (request, _) =>
+        {
+            var token = request.Headers.GetValues("X-Auth-Token").Single();
+            seen.Enqueue(token);
+            return Task.FromResult(new HttpResponseMessage(token is "tok-1" or "tok-2" ? System.Net.HttpStatusCode.Unauthorized : System.Net.HttpStatusCode.OK));
+        };
+        var tok1 = await a.GetAccessAsync();
+        await Wait.UntilAsync(() => store.Sets == 1);
+        Assert.Equal(tok1.Token, (await b.GetAccessAsync()).Token);
+        store.DeferRemoves = true;                           // B has not heard of tok-1's end yet
+        a.Invalidate(tok1);                                  // A renews: tok-2, dead, goes to the store
+        Assert.Equal("tok-2", (await a.GetAccessAsync()).Token);
+        await Wait.UntilAsync(() => store.Sets == 2);
+
+        using var session = new KeystoneSession(b, h.Http, new KeystoneSessionOptions { RaiseOnError = false });
+        using var response = await session.GetAsync("https://sysinv.test:6385/v1/ihosts");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["tok-1", "tok-2", "tok-3"], seen);
+        Assert.Equal(3, h.Server.Posts);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -34,6 +34,12 @@ public sealed partial class AccessInfo
     internal AccessInfo(DateTimeOffset importedLocalExpiresAt) => _importedLocalExpiresAt = importedLocalExpiresAt;
 
     /// <summary>
+    /// Made by <see cref="Import"/>: a token another holder got, which may have been
+    /// refused there before this process could hear of it.
+    /// </summary>
+    internal bool IsImported => _importedLocalExpiresAt.HasValue;
+
+    /// <summary>
     /// The token to send as <c>X-Auth-Token</c>: visible ASCII only (0x21–0x7E),
     /// at most 8192 chars. Not serialized by System.Text.Json and hidden from the debugger.
     /// </summary>

@@ -62,7 +62,9 @@ internal sealed partial class AuthenticatedSender
     /// Sends <paramref name="request"/> with a token, following same-origin
     /// redirects; on a token-rejected status from the request's own origin
     /// invalidates exactly that token, gets a fresh one and resends a copy once.
-    /// A second rejection is returned as is, never looped.
+    /// A second rejection is returned as is, never looped; the one exception is a
+    /// resend whose token was imported from another holder (the shared tier), which
+    /// may earn one more round.
     /// </summary>
     /// <remarks>
     /// <c>bufferFor</c> is the session's client: the response handed back is read
@@ -124,33 +126,48 @@ internal sealed partial class AuthenticatedSender
                 return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
             }
 
-            if (!_auth.Invalidate(access))
+            // A token another process shared (AccessInfo.Import) may be one that
+            // died before anyone here saw it refused: its rejection does not spend
+            // the one retry. At most one such extra round, so this never loops.
+            var rounds = 0;
+            while (true)
             {
-                Log.ReauthNotPossible(_logger, request.Method, target, status, "the auth plugin cannot re-authenticate");
-                return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
+                if (!_auth.Invalidate(access))
+                {
+                    Log.ReauthNotPossible(_logger, request.Method, target, status, "the auth plugin cannot re-authenticate");
+                    return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
+                }
+
+                Log.TokenRejected(_logger, request.Method, target, status, access.TokenFingerprint);
+                KeystoneTelemetry.ReauthRetries.Add(1, new KeyValuePair<string, object?>("status", status));
+                Activity.Current?.AddEvent(new ActivityEvent("keystone.token_rejected"));
+
+                // Not read: its body may be large, and nobody will look at it.
+                response.Dispose();
+                rounds++;
+
+                var fresh = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
+
+                // A relative request is resolved again: the new token's catalog may
+                // differ (endpoints moved), and the resend should follow it.
+                target = Resolve(requested, fresh, filter, baseAddress);
+                var resend = RequestReplay.Copy(request, target);
+                SetToken(resend, fresh);
+                (response, _) = await SendFollowingRedirectsAsync(resend, fresh, transport, deadline).ConfigureAwait(false);
+                if (!_options.TokenRejectedStatusCodes.Contains(response.StatusCode))
+                {
+                    return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
+                }
+
+                if (rounds > 1 || !fresh.IsImported || fresh.Token == access.Token || !RequestReplay.CanResend(request.Content))
+                {
+                    Log.RejectedAfterReauth(_logger, resend.Method, target, (int)response.StatusCode, fresh.TokenFingerprint);
+                    return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
+                }
+
+                access = fresh;
+                status = (int)response.StatusCode;
             }
-
-            Log.TokenRejected(_logger, request.Method, target, status, access.TokenFingerprint);
-            KeystoneTelemetry.ReauthRetries.Add(1, new KeyValuePair<string, object?>("status", status));
-            Activity.Current?.AddEvent(new ActivityEvent("keystone.token_rejected"));
-
-            // Not read: its body may be large, and nobody will look at it.
-            response.Dispose();
-
-            var fresh = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
-
-            // A relative request is resolved again: the new token's catalog may
-            // differ (endpoints moved), and the resend should follow it.
-            target = Resolve(requested, fresh, filter, baseAddress);
-            var resend = RequestReplay.Copy(request, target);
-            SetToken(resend, fresh);
-            var (second, _) = await SendFollowingRedirectsAsync(resend, fresh, transport, deadline).ConfigureAwait(false);
-            if (_options.TokenRejectedStatusCodes.Contains(second.StatusCode))
-            {
-                Log.RejectedAfterReauth(_logger, resend.Method, target, (int)second.StatusCode, fresh.TokenFingerprint);
-            }
-
-            return await HandOverAsync(second, bufferFor, target, deadline).ConfigureAwait(false);
         }
         catch (Exception ex) when (deadline.Classify(ex, target ?? requested) is { } typed)
         {
