@@ -10,10 +10,10 @@ namespace Keystone.Auth.Tests;
 /// <summary>
 /// Pins, through the public API only, what <see cref="ServiceCatalog"/> gives
 /// back and which endpoint it selects, so that a change of its internal storage
-/// (packed UTF-8 strings, packed hex ids, split and shared URLs, a table of
-/// well-known names, a memo of the last lookup) cannot alter a single value or
-/// match: random round trips with hostile strings, lookups against a reference
-/// matcher written from keystoneauth's rules, the API-reference token vectors,
+/// (packed UTF-8 strings, packed hex ids, split and shared URLs, a memo of the
+/// last lookup) cannot alter a single value or match: random round trips with
+/// hostile strings, lookups against a reference matcher written from
+/// keystoneauth's code (service-type aliases included), the API-reference token vectors,
 /// lookups repeated, interleaved and concurrent, and an allocation-free
 /// repeated lookup. Every random case is seeded and reproducible.
 /// </summary>
@@ -71,23 +71,66 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Invalid_utf16_round_trips_and_is_not_confused_with_its_replacement_character()
+    public void Invalid_utf16_is_refused_in_every_field_and_its_replacement_character_is_kept()
     {
         // Valid .NET strings that UTF-8 cannot carry: an encoder that goes
-        // through Encoding.UTF8 turns each lone surrogate into U+FFFD.
-        string[] values = ["\uD800", "a\uDC00b", "\uDBFF", "\uDC00\uD83D", "x\uD83D", "\uFFFD", "a\uFFFDb", "?", "a?b", string.Empty];
-        var services = values
-            .Select(v => new CatalogService(v, v, v, [new(v, "public", v, v, "http://h/" + v), new(v, "admin", null, v, v)]))
-            .ToList();
-        var catalog = new ServiceCatalog(services);
-
-        AssertSameServices(services, catalog.Services);
-        foreach (var v in values)
+        // through Encoding.UTF8 turns each lone surrogate into U+FFFD, and a
+        // lookup for the original would then silently miss. Refused instead.
+        string[] invalid = ["\uD800", "a\uDC00b", "\uDBFF", "\uDC00\uD83D", "x\uD83D"];
+        foreach (var v in invalid)
         {
-            Assert.Equal("http://h/" + v, catalog.GetEndpoint(new EndpointFilter(v, RegionName: v, ServiceName: v)));
+            CatalogService[][] cases =
+            [
+                [new(v, null, null, [])],
+                [new("t", v, null, [])],
+                [new("t", null, v, [])],
+                [new("t", null, null, [new(v, "public", null, null, "http://h")])],
+                [new("t", null, null, [new(null, v, null, null, "http://h")])],
+                [new("t", null, null, [new(null, "public", v, null, "http://h")])],
+                [new("t", null, null, [new(null, "public", null, v, "http://h")])],
+                [new("t", null, null, [new(null, "public", null, null, "http://h/" + v)])],
+                [new("t", null, null, [new(null, "public", null, null, "http://" + v + ":80/")])],
+            ];
+            foreach (var services in cases)
+            {
+                Assert.Throws<ArgumentException>(() => new ServiceCatalog(services));
+            }
         }
 
-        AssertLookupsMatchEverywhere(services, catalog);
+        // What UTF-8 can carry stays exactly as written, U+FFFD included.
+        string[] values = ["\uFFFD", "a\uFFFDb", "?", "a?b", "\uD83D\uDE00", string.Empty];
+        var kept = values
+            .Select(v => new CatalogService(v, v, v, [new(v, "public", v, v, "http://h/" + v), new(v, "admin", null, v, v)]))
+            .ToList();
+        var catalog = new ServiceCatalog(kept);
+        AssertSameServices(kept, catalog.Services);
+        AssertLookupsMatchEverywhere(kept, catalog);
+    }
+
+    [Fact]
+    public void Exported_bytes_using_parts_of_the_older_form_are_refused()
+    {
+        // The older form had a UTF-16 tag (3), a well-known-word tag (5) and
+        // three "same as before" flags (bits 3-5). A reader that took them as
+        // anything else would build a wrong catalog; they must give "no".
+        var bytes = new ServiceCatalog([new("t", null, null, [new(null, "public", "r", "r", "http://h:1/x")])]).EncodedData.ToArray();
+        Assert.NotNull(ServiceCatalog.FromEncoded(bytes, 1));
+        const int TypeTag = 4, FirstFlags = 4 + 3 + 2 + 1 + 1; // skip:4, type "t" (tag, len, 't'), name, id, count
+
+        foreach (var tag in new byte[] { 3, 5 })
+        {
+            var copy = bytes.ToArray();
+            copy[TypeTag] = tag;
+            Assert.Null(ServiceCatalog.FromEncoded(copy, 1));
+        }
+
+        Assert.Equal(0, bytes[FirstFlags]); // public, no text, usable URL
+        foreach (var flag in new byte[] { 1 << 3, 1 << 4, 1 << 5, 1 << 7 })
+        {
+            var copy = bytes.ToArray();
+            copy[FirstFlags] |= flag;
+            Assert.Null(ServiceCatalog.FromEncoded(copy, 1));
+        }
     }
 
     [Fact]
@@ -263,7 +306,7 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Filters_that_differ_only_in_null_versus_empty_or_case_are_told_apart()
+    public void Filters_that_differ_only_in_case_or_null_versus_empty_are_told_apart()
     {
         CatalogService[] services =
         [
@@ -272,25 +315,30 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
             new("identity", "Keystone", null, [new(null, "public", "RegionOne", null, "http://upper-keystone")]),
             new("identity", "keystone", null, [new(null, "public", "regionone", "RegionOne", "http://lower-keystone")]),
             new("Identity", "keystone", null, [new(null, "public", "RegionOne", "RegionOne", "http://upper-identity")]),
+            new("identity", "keystone", null, [new(null, "admin", string.Empty, string.Empty, "http://empty-region")]),
         ];
         var catalog = new ServiceCatalog(services);
 
+        // Empty name or region means any (keystoneauth); nameless services match any name.
         (EndpointFilter Filter, string? Url)[] cases =
         [
             (new("identity"), "http://null-name"),
-            (new("identity", ServiceName: string.Empty), "http://empty-name"),
-            (new("identity", RegionName: string.Empty), "http://empty-name"),
+            (new("identity", ServiceName: string.Empty), "http://null-name"),
+            (new("identity", RegionName: string.Empty), "http://null-name"),
             (new("identity", RegionName: "RegionOne"), "http://upper-keystone"),
             (new("identity", RegionName: "regionone"), null),
-            (new("identity", ServiceName: "keystone"), "http://lower-keystone"),
-            (new("identity", ServiceName: "Keystone"), "http://upper-keystone"),
+            (new("identity", ServiceName: "keystone"), "http://null-name"),
             (new("identity", RegionName: "RegionOne", ServiceName: "keystone"), "http://lower-keystone"),
+            (new("identity", RegionName: "RegionOne", ServiceName: "Keystone"), "http://upper-keystone"),
+            (new("identity", RegionName: "RegionOne", ServiceName: string.Empty), "http://upper-keystone"),
             (new("identity", RegionName: "regionone", ServiceName: "keystone"), null),
             (new("Identity"), "http://upper-identity"),
             (new("identity "), null),
-            (new("identity", EndpointInterface.Admin), null),
-            (new("identity", EndpointInterface.Admin) { FallbackInterfaces = [EndpointInterface.Public] }, "http://null-name"),
-            (new("identity", EndpointInterface.Admin) { FallbackInterfaces = [] }, null),
+            (new("identity", EndpointInterface.Admin), "http://empty-region"),
+            (new("identity", EndpointInterface.Admin, string.Empty), "http://empty-region"),
+            (new("identity", EndpointInterface.Admin, "RegionOne"), null),
+            (new("identity", EndpointInterface.Admin, "RegionOne") { FallbackInterfaces = [EndpointInterface.Public] }, "http://upper-keystone"),
+            (new("identity", EndpointInterface.Admin, "RegionOne") { FallbackInterfaces = [] }, null),
         ];
 
         foreach (var (filter, url) in cases)
@@ -539,57 +587,138 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
     // ---------------------------------------------------------------- reference matcher
 
     /// <summary>
-    /// keystoneauth's selection, written out plainly over the input records:
-    /// the wanted interface, then each fallback; within one, services in order
-    /// (type ordinal, name ordinal when given), then endpoints in order (empty
-    /// URL skipped, interface parsed and equal, region compared to region_id,
-    /// or region when region_id is null or empty; URLs that are not absolute
-    /// http(s) skipped); the first match wins.
+    /// The service-types authority's forward map for the families the generator
+    /// uses (os-service-types 1.7.0), written out again here so the reference does
+    /// not share the library's table.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> ReferenceForward = new(StringComparer.Ordinal)
+    {
+        ["block-storage"] = ["volumev3", "volumev2", "volume", "block-store"],
+        ["shared-file-system"] = ["sharev2", "share"],
+        ["workflow"] = ["workflowv2"],
+    };
+
+    /// <summary>
+    /// keystoneauth1's <c>ServiceCatalog.get_endpoints_data</c> and
+    /// <c>_endpoints_by_type</c> written out over the input records: services
+    /// whose type <c>is_match</c>es, whose name is absent, empty or equal
+    /// (when one is asked for); their endpoints with an exact v3 interface in
+    /// the list, the region (when asked for) equal to region_id else region,
+    /// a URL (here also: absolute http(s)); per type, the first interface of
+    /// the list that has any; then the requested type if it has endpoints,
+    /// else the first of its known types that has; the first endpoint wins.
     /// </summary>
     private static string? ReferenceLookup(IReadOnlyList<CatalogService> services, EndpointFilter filter)
     {
-        var order = new List<EndpointInterface> { filter.Interface };
+        var interfaces = new List<EndpointInterface> { filter.Interface };
         if (filter.FallbackInterfaces is { } more)
         {
-            order.AddRange(more);
+            interfaces.AddRange(more);
         }
 
-        foreach (var wanted in order)
+        var byType = new List<(string Type, List<(EndpointInterface Interface, string Url)> Endpoints)>();
+        foreach (var service in services)
         {
-            foreach (var service in services)
+            if (!ReferenceIsMatch(filter.ServiceType, service.Type)
+                || (!string.IsNullOrEmpty(filter.ServiceName) && !string.IsNullOrEmpty(service.Name)
+                    && !string.Equals(service.Name, filter.ServiceName, StringComparison.Ordinal)))
             {
-                if (!string.Equals(service.Type, filter.ServiceType, StringComparison.Ordinal)
-                    || (filter.ServiceName is not null && !string.Equals(service.Name, filter.ServiceName, StringComparison.Ordinal)))
+                continue;
+            }
+
+            var index = byType.FindIndex(t => string.Equals(t.Type, service.Type, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                byType.Add((service.Type, []));
+                index = byType.Count - 1;
+            }
+
+            foreach (var endpoint in service.Endpoints)
+            {
+                var written = ReferenceCatalogInterface(endpoint.Interface);
+                if (written is null || !interfaces.Contains(written.Value) || !ReferenceUsable(endpoint.Url))
                 {
                     continue;
                 }
 
-                foreach (var endpoint in service.Endpoints)
+                var region = string.IsNullOrEmpty(endpoint.RegionId) ? endpoint.Region : endpoint.RegionId;
+                if (!string.IsNullOrEmpty(filter.RegionName) && !string.Equals(region, filter.RegionName, StringComparison.Ordinal))
                 {
-                    if (!ReferenceUsable(endpoint.Url) || ReferenceInterface(endpoint.Interface) != wanted)
-                    {
-                        continue;
-                    }
-
-                    var region = string.IsNullOrEmpty(endpoint.RegionId) ? endpoint.Region : endpoint.RegionId;
-                    if (filter.RegionName is not null && !string.Equals(region, filter.RegionName, StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    return endpoint.Url;
+                    continue;
                 }
+
+                byType[index].Endpoints.Add((written.Value, endpoint.Url));
+            }
+        }
+
+        // Per type, the endpoints of the best interface that has any.
+        var best = byType.ToDictionary(
+            t => t.Type,
+            t => interfaces.Where(i => t.Endpoints.Any(e => e.Interface == i)).Select(i => t.Endpoints.Where(e => e.Interface == i).ToList()).FirstOrDefault() ?? [],
+            StringComparer.Ordinal);
+
+        if (ReferenceAllTypes(filter.ServiceType) is { } known && best.Count >= 2)
+        {
+            if (best.TryGetValue(filter.ServiceType, out var exact) && exact.Count > 0)
+            {
+                return exact[0].Url;
+            }
+
+            foreach (var type in known)
+            {
+                if (best.TryGetValue(type, out var list) && list.Count > 0)
+                {
+                    return list[0].Url;
+                }
+            }
+
+            // keystoneauth 5.0 raises ValueError("Programming error choosing an
+            // endpoint") here (two matching types, none with a usable endpoint);
+            // the library reports it as not found.
+            return null;
+        }
+
+        return byType.SelectMany(t => best[t.Type]).Select(e => e.Url).FirstOrDefault();
+    }
+
+    /// <summary>os-service-types <c>is_match</c>: exact; found official and requested its alias; found an alias and requested its official type.</summary>
+    private static bool ReferenceIsMatch(string requested, string found) =>
+        string.Equals(requested, found, StringComparison.Ordinal)
+        || (ReferenceForward.TryGetValue(found, out var aliases) && aliases.Contains(requested, StringComparer.Ordinal))
+        || ReferenceForward.Any(kv => kv.Value.Contains(found, StringComparer.Ordinal) && string.Equals(kv.Key, requested, StringComparison.Ordinal));
+
+    /// <summary>os-service-types <c>get_all_types</c> for a known type (official first, then aliases), else null.</summary>
+    private static string[]? ReferenceAllTypes(string requested)
+    {
+        foreach (var (official, aliases) in ReferenceForward)
+        {
+            if (official == requested || aliases.Contains(requested, StringComparer.Ordinal))
+            {
+                return [official, .. aliases];
             }
         }
 
         return null;
     }
 
+    /// <summary>keystoneauth's v3 catalog compares an endpoint's interface as written.</summary>
+    private static EndpointInterface? ReferenceCatalogInterface(string? text) => text switch
+    {
+        "public" => EndpointInterface.Public,
+        "internal" => EndpointInterface.Internal,
+        "admin" => EndpointInterface.Admin,
+        _ => null,
+    };
+
     /// <summary>What a request can be sent to: an absolute http or https URL with a host.</summary>
     private static bool ReferenceUsable(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0 && (uri.Scheme == "http" || uri.Scheme == "https");
 
-    /// <summary>public / internal / admin, any case, optional "URL" suffix (any case), surrounding white space ignored.</summary>
+    /// <summary>
+    /// How <see cref="EndpointFilter.ParseInterface"/> reads a configured name:
+    /// public / internal / admin, any case, optional "URL" suffix (any case),
+    /// surrounding white space ignored.
+    /// </summary>
     private static EndpointInterface? ReferenceInterface(string? text)
     {
         if (text is null)
@@ -941,8 +1070,10 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
 
         public static readonly string[] WellKnownTypes =
         [
-            "identity", "compute", "image", "volume", "volumev2", "volumev3", "network", "object-store", "orchestration", "placement",
-            "platform", "dcmanager", "patching", "fm", "nfv", "usm", "key-manager", "smapi", "metric", "load-balancer", "ec2", "cloudformation",
+            // The first four (narrow catalogs) include an alias family, so that lookups often meet several matching types.
+            "identity", "volume", "block-storage", "volumev3", "compute", "image", "volumev2", "network", "object-store", "orchestration",
+            "placement", "platform", "dcmanager", "patching", "fm", "nfv", "usm", "key-manager", "smapi", "metric", "load-balancer", "ec2",
+            "cloudformation", "block-store", "sharev2", "shared-file-system", "share", "workflow", "workflowv2",
         ];
 
         public static readonly string[] WellKnownNames =
