@@ -172,6 +172,20 @@ public sealed class CatalogRulesTests
     }
 
     [Fact]
+    public void Not_found_for_a_type_with_aliases_names_the_types_looked_for()
+    {
+        var catalog = Catalog(Svc("identity", null, Ep("public", "http://id")));
+
+        var official = Assert.Throws<EndpointNotFoundException>(() => catalog.GetEndpoint(new EndpointFilter("block-storage")));
+        var alias = Assert.Throws<EndpointNotFoundException>(() => catalog.GetEndpoint(new EndpointFilter("volumev3")));
+        var plain = Assert.Throws<EndpointNotFoundException>(() => catalog.GetEndpoint(new EndpointFilter("platform")));
+
+        Assert.Contains("service type 'block-storage' (or 'volumev3', 'volumev2', 'volume', 'block-store')", official.Message, StringComparison.Ordinal);
+        Assert.Contains("service type 'volumev3' (or 'block-storage')", alias.Message, StringComparison.Ordinal);
+        Assert.Contains("service type 'platform', interface", plain.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_lone_surrogate_is_refused_naming_where_it_is()
     {
         // UTF-8 cannot keep it; kept as U+FFFD a lookup for it would silently miss.

@@ -98,7 +98,14 @@ public sealed record EndpointFilter(
     /// <summary>A human-readable description used in error messages.</summary>
     internal string Describe()
     {
-        var text = $"service type '{ServiceType}', interface '{NameOrNumber(Interface)}'";
+        var text = $"service type '{ServiceType}'";
+        if (Access.ServiceTypeAliases.OthersFor(ServiceType) is { Length: > 0 } others)
+        {
+            // Say what else was looked for, so "not found" is not read as "alias ignored".
+            text += " (or " + string.Join(", ", others.Select(o => "'" + o + "'")) + ")";
+        }
+
+        text += $", interface '{NameOrNumber(Interface)}'";
         if (FallbackInterfaces is { Count: > 0 } more)
         {
             text += " (then " + string.Join(", ", more.Select(i => "'" + NameOrNumber(i) + "'")) + ")";
