@@ -96,7 +96,7 @@ public sealed class ExportTests
                     new CatalogEndpoint(null, "publicURL", "RegionOne", null, "https://u:p@[fd01:2::2]:5001/v3"),
                     new CatalogEndpoint("e2", "weird", "RegionOne", null, "/relative"),
                 ]),
-                new CatalogService("x\uD800", null, null, []),
+                new CatalogService("x\uFFFD", null, null, []), // a lone surrogate is refused by the catalog itself
             ]),
         };
 
@@ -198,7 +198,7 @@ public sealed class ExportTests
         Assert.True(at > 0);
 
         // A back-reference that points forward, and an unknown string tag.
-        foreach (var (offset, value) in new[] { (4, (byte)CatalogFormat.Back), (4, (byte)9) })
+        foreach (var (offset, value) in new[] { (4, CompactCatalog.Back), (4, (byte)9) })
         {
             var copy = data.ToArray();
             copy[at + offset] = value;

@@ -4,15 +4,19 @@ namespace Keystone.Auth;
 
 /// <summary>
 /// Selects an endpoint from the service catalog: service type, interface,
-/// optional region and service name. Matching follows keystoneauth: the
-/// region compares against <c>region_id</c>, else <c>region</c>, exactly;
-/// endpoints with an empty URL are skipped; among several matches the first in
-/// catalog order wins.
+/// optional region and service name. Matching follows keystoneauth's v3
+/// catalog: the type also finds its service-types-authority aliases
+/// (<c>block-storage</c> finds <c>volumev3</c>, and the reverse; the requested
+/// type first); the region compares against <c>region_id</c>, else
+/// <c>region</c>, exactly; a service without a name matches any name; an
+/// endpoint's interface must be exactly <c>public</c>, <c>internal</c> or
+/// <c>admin</c>; endpoints with an empty URL are skipped; among several matches
+/// the first in catalog order wins. README, "Catalog rules", has the table.
 /// </summary>
-/// <param name="ServiceType">The catalog service type, e.g. <c>identity</c>, <c>platform</c>.</param>
+/// <param name="ServiceType">The catalog service type, e.g. <c>identity</c>, <c>platform</c>, or an alias of it.</param>
 /// <param name="Interface">The interface wanted.</param>
-/// <param name="RegionName">The region, or null for any region.</param>
-/// <param name="ServiceName">The catalog service name, or null for any name.</param>
+/// <param name="RegionName">The region, or null or empty for any region.</param>
+/// <param name="ServiceName">The catalog service name, or null or empty for any name.</param>
 public sealed record EndpointFilter(
     string ServiceType,
     EndpointInterface Interface = EndpointInterface.Public,
@@ -26,9 +30,13 @@ public sealed record EndpointFilter(
     public IReadOnlyList<EndpointInterface>? FallbackInterfaces { get; init; }
 
     /// <summary>
-    /// Parses an interface name as OpenStack writes it: <c>public</c>,
+    /// Parses an interface name as a configuration writes it: <c>public</c>,
     /// <c>internal</c>, <c>admin</c>, or the v2 forms <c>publicURL</c>,
-    /// <c>internalURL</c>, <c>adminURL</c> (any case).
+    /// <c>internalURL</c>, <c>adminURL</c> (any case, surrounding white space
+    /// ignored). keystoneauth strips a trailing <c>URL</c> too but keeps the
+    /// case, so its <c>Public</c> finds nothing; here a setting means what it
+    /// says. This applies to requested names only: in the catalog an endpoint's
+    /// interface must be written exactly <c>public</c>, <c>internal</c> or <c>admin</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The name is none of those.</exception>
     public static EndpointInterface ParseInterface(string value)
@@ -90,14 +98,21 @@ public sealed record EndpointFilter(
     /// <summary>A human-readable description used in error messages.</summary>
     internal string Describe()
     {
-        var text = $"service type '{ServiceType}', interface '{NameOrNumber(Interface)}'";
+        var text = $"service type '{ServiceType}'";
+        if (Access.ServiceTypeAliases.OthersFor(ServiceType) is { Length: > 0 } others)
+        {
+            // Say what else was looked for, so "not found" is not read as "alias ignored".
+            text += " (or " + string.Join(", ", others.Select(o => "'" + o + "'")) + ")";
+        }
+
+        text += $", interface '{NameOrNumber(Interface)}'";
         if (FallbackInterfaces is { Count: > 0 } more)
         {
             text += " (then " + string.Join(", ", more.Select(i => "'" + NameOrNumber(i) + "'")) + ")";
         }
 
-        text += RegionName is null ? ", any region" : $", region '{RegionName}'";
-        if (ServiceName is not null)
+        text += string.IsNullOrEmpty(RegionName) ? ", any region" : $", region '{RegionName}'";
+        if (!string.IsNullOrEmpty(ServiceName))
         {
             text += $", service name '{ServiceName}'";
         }

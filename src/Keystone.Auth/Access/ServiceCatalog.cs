@@ -30,11 +30,11 @@ public sealed class ServiceCatalog
 
     /// <summary>Creates a catalog from its services, in catalog order.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    /// <exception cref="ArgumentException">A service or an endpoint in it is null.</exception>
+    /// <exception cref="ArgumentException">A service or an endpoint in it is null, or a field holds a lone UTF-16 surrogate.</exception>
     public ServiceCatalog(IReadOnlyList<CatalogService> services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        _data = services.Count == 0 ? [] : CatalogWriter.Encode(services);
+        _data = services.Count == 0 ? [] : CompactCatalog.Encode(services);
         _serviceCount = services.Count;
     }
 
@@ -63,7 +63,7 @@ public sealed class ServiceCatalog
             return data.IsEmpty ? Empty : null;
         }
 
-        if (!CatalogCheck.IsWellFormed(data, serviceCount))
+        if (!CompactCatalog.IsWellFormed(data, serviceCount))
         {
             return null;
         }
@@ -79,7 +79,7 @@ public sealed class ServiceCatalog
             var services = Volatile.Read(ref _services);
             if (services is null)
             {
-                services = Decode();
+                services = CompactCatalog.Decode(_data, _serviceCount);
                 Interlocked.CompareExchange(ref _services, services, null);
                 services = _services!;
             }
@@ -117,138 +117,17 @@ public sealed class ServiceCatalog
             return true;
         }
 
-        if (TryMatch(filter, filter.Interface, out url))
+        if (CompactCatalog.TryFind(_data, _serviceCount, filter, out url, out var usedFallbacks))
         {
-            Volatile.Write(ref _last, new Resolved(filter, null, url));
+            // When the fallback list could have changed the answer, remember
+            // what it held: the caller may edit that list in place.
+            var fallbacks = usedFallbacks ? filter.FallbackInterfaces?.ToArray() : null;
+            Volatile.Write(ref _last, new Resolved(filter, fallbacks, url));
             return true;
         }
 
-        if (filter.FallbackInterfaces is { } fallbacks)
-        {
-            for (var i = 0; i < fallbacks.Count; i++)
-            {
-                if (TryMatch(filter, fallbacks[i], out url))
-                {
-                    // The answer came from the fallback list, which the caller may
-                    // change in place: remember what it held.
-                    Volatile.Write(ref _last, new Resolved(filter, fallbacks.ToArray(), url));
-                    return true;
-                }
-            }
-        }
-
         url = null;
         return false;
-    }
-
-    private bool TryMatch(EndpointFilter filter, EndpointInterface wanted, [NotNullWhen(true)] out string? url)
-    {
-        // An undefined value (a cast integer) names no interface; it must not
-        // match the code the compact form gives unparsable interface names.
-        if (wanted is not (EndpointInterface.Public or EndpointInterface.Internal or EndpointInterface.Admin))
-        {
-            url = null;
-            return false;
-        }
-
-        ReadOnlySpan<byte> data = _data;
-        var pos = 0;
-        for (var s = 0; s < _serviceCount; s++)
-        {
-            var next = CatalogReader.ReadSkip(data, ref pos);
-            next += pos;
-            if (!CatalogReader.StringEquals(data, pos, filter.ServiceType))
-            {
-                pos = next;
-                continue;
-            }
-
-            CatalogReader.SkipString(data, ref pos);
-            if (filter.ServiceName is not null && !CatalogReader.StringEquals(data, pos, filter.ServiceName))
-            {
-                pos = next;
-                continue;
-            }
-
-            CatalogReader.SkipString(data, ref pos); // name
-            CatalogReader.SkipString(data, ref pos); // id
-            var count = CatalogReader.ReadVarInt(data, ref pos);
-            var fields = default(EndpointFields);
-            for (var e = 0; e < count; e++)
-            {
-                CatalogReader.ReadEndpoint(data, ref pos, ref fields);
-                // Empty or unusable URLs (relative, ftp:, file:, ...) are skipped like missing ones.
-                if (fields.Interface != (int)wanted
-                    || (fields.Flags & CatalogFormat.UnusableUrl) != 0
-                    || (CatalogReader.IsNullOrEmpty(data, fields.Prefix) && CatalogReader.IsNullOrEmpty(data, fields.Rest)))
-                {
-                    continue;
-                }
-
-                // keystoneauth compares region_id first and falls back to the
-                // legacy region field only when region_id is absent.
-                if (filter.RegionName is not null
-                    && !CatalogReader.StringEquals(data, CatalogReader.IsNullOrEmpty(data, fields.RegionId) ? fields.Region : fields.RegionId, filter.RegionName))
-                {
-                    continue;
-                }
-
-                url = CatalogReader.ReadUrl(data, fields.Prefix, fields.Rest);
-                return true;
-            }
-
-            pos = next;
-        }
-
-        url = null;
-        return false;
-    }
-
-    private CatalogService[] Decode()
-    {
-        ReadOnlySpan<byte> data = _data;
-        var shared = new Dictionary<int, string>();
-        var urls = new Dictionary<(int, int), string>();
-        var services = new CatalogService[_serviceCount];
-        var pos = 0;
-        for (var s = 0; s < services.Length; s++)
-        {
-            CatalogReader.ReadSkip(data, ref pos);
-            var type = CatalogReader.ReadString(data, pos, shared);
-            CatalogReader.SkipString(data, ref pos);
-            var name = CatalogReader.ReadString(data, pos, shared);
-            CatalogReader.SkipString(data, ref pos);
-            var id = CatalogReader.ReadString(data, pos, shared);
-            CatalogReader.SkipString(data, ref pos);
-
-            var endpoints = new CatalogEndpoint[CatalogReader.ReadVarInt(data, ref pos)];
-            var fields = default(EndpointFields);
-            for (var e = 0; e < endpoints.Length; e++)
-            {
-                CatalogReader.ReadEndpoint(data, ref pos, ref fields);
-                var written = fields.InterfaceText >= 0
-                    ? CatalogReader.ReadString(data, fields.InterfaceText, shared)
-                    : EndpointFilter.InterfaceName((EndpointInterface)fields.Interface);
-
-                var key = (CatalogReader.Resolve(data, fields.Prefix), CatalogReader.Resolve(data, fields.Rest));
-                if (!urls.TryGetValue(key, out var url))
-                {
-                    url = CatalogReader.ReadUrl(data, fields.Prefix, fields.Rest, shared);
-                    urls.Add(key, url);
-                }
-
-                endpoints[e] = new CatalogEndpoint(
-                    CatalogReader.ReadString(data, fields.Id, shared),
-                    written!,
-                    CatalogReader.ReadString(data, fields.Region, shared),
-                    CatalogReader.ReadString(data, fields.RegionId, shared),
-                    url);
-            }
-
-            services[s] = new CatalogService(type!, name, id, endpoints);
-        }
-
-        return services;
     }
 
     private sealed class Resolved(EndpointFilter filter, EndpointInterface[]? fallbacks, string url)

@@ -17,7 +17,7 @@ namespace Keystone.Auth.Access;
 /// [issued:i64 offset:i16]  issued_at, when flag bit 0
 /// token:str methods:list user:ref4 project:ref4 domain:ref2 system:str trust:str
 /// roles:count (id:str name:str)* audit_ids:list
-/// catalog: services:varint length:varint bytes   (the in-memory CatalogFormat)
+/// catalog: services:varint length:varint bytes   (the in-memory CompactCatalog form)
 /// check:8 bytes            the first 8 bytes of SHA-256 over everything before
 /// str  := varint h; 0 = null; else (h-1)&amp;1 = 0: UTF-8, 1: UTF-16LE; (h-1)&gt;&gt;1 = byte length
 /// list := varint count, str*        ref4/ref2 := u8 present [4/2 str]

@@ -46,7 +46,7 @@ internal ref struct TokenStateReader(ReadOnlySpan<byte> data)
     /// <summary>A count of items, each at least one byte: never more than the bytes left.</summary>
     public int Count()
     {
-        if (!CatalogCheck.TryVarInt(Data, ref Pos, out var value) || value > Data.Length - Pos)
+        if (!CompactCatalog.TryVarInt(Data, ref Pos, out var value) || value > Data.Length - Pos)
         {
             throw TokenState.Invalid("it is truncated");
         }
@@ -57,7 +57,7 @@ internal ref struct TokenStateReader(ReadOnlySpan<byte> data)
     public string? String()
     {
         // The header is about twice the length: it is bounded by Bytes below, not here.
-        if (!CatalogCheck.TryVarInt(Data, ref Pos, out var header))
+        if (!CompactCatalog.TryVarInt(Data, ref Pos, out var header))
         {
             throw TokenState.Invalid("it is truncated");
         }
