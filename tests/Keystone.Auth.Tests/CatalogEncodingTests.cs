@@ -666,7 +666,7 @@ public sealed class CatalogEncodingTests(ITestOutputHelper output)
                     foreach (var wanted in interfaces)
                     {
                         AssertLookupMatches(services, catalog, new EndpointFilter(type, wanted, region, name));
-                        AssertLookupMatches(services, catalog, new EndpointFilter(type, wanted, region, name) { FallbackInterfaces = [.. interfaces.Reverse()] });
+                        AssertLookupMatches(services, catalog, new EndpointFilter(type, wanted, region, name) { FallbackInterfaces = [.. Enumerable.Reverse(interfaces)] });
                         if (++checks > 20_000)
                         {
                             return;
