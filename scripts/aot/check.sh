@@ -15,7 +15,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KS="$ROOT/scripts/keystone"
 DIR=${KS_AOT_DIR:-/tmp/keystone-auth-aot}
-OUT=${KS_AOT_OUT:-$(mktemp -d)}
+OUT=${KS_AOT_OUT:-}
+[ -n "$OUT" ] || { OUT=$(mktemp -d); OWN_OUT=1; }
+# Stops the Keystone this script started (stop.sh is a no-op when none runs)
+# and removes a binary folder it made itself.
+cleanup() {
+  "$KS/stop.sh" "$DIR" >/dev/null 2>&1 || true
+  [ -z "${OWN_OUT:-}" ] || rm -rf "$OUT"
+}
+trap cleanup EXIT
 say() { printf '== [aot] %s\n' "$*" >&2; }
 fail() { printf '== [aot] FAILED: %s\n' "$*" >&2; exit 1; }
 
@@ -36,8 +44,6 @@ BIN="$OUT/QuickStart"
 [ ! -e "$OUT/QuickStart.dll" ] || fail "$OUT holds QuickStart.dll: not a Native AOT publish"
 head -c 4 "$BIN" | grep -q $'\x7fELF' || fail "$BIN is not an ELF executable"
 
-cleanup() { "$KS/stop.sh" "$DIR" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
 "$KS/stop.sh" "$DIR" 2>/dev/null || true
 PID=$("$KS/start.sh" "$DIR" auto 2)
 say "Keystone PID $PID on port $(cat "$DIR/run/port")"
