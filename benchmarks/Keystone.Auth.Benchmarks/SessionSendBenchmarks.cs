@@ -23,6 +23,8 @@ public class SessionSendBenchmarks
     private InMemoryHandler _handler = null!;
     private HttpClient _http = null!;
     private HttpClient _handlerClient = null!;
+    private HttpClient _baseAddressClient = null!;
+    private HttpClient _floorHandlerClient = null!;
     private KeystoneSession _session = null!;
     private string _token = null!;
 
@@ -38,6 +40,14 @@ public class SessionSendBenchmarks
         {
             BaseAddress = KeystoneAuthHandler.CatalogBaseAddress,
         };
+        // The floors use the handler client's own base address: joining a path
+        // to it costs 48 B more than to https://10.0.0.1:6386/v1/ (a longer
+        // string, a DNS-style host), and that is .NET's cost, not ours.
+        _baseAddressClient = new HttpClient(_handler, disposeHandler: false) { BaseAddress = KeystoneAuthHandler.CatalogBaseAddress };
+        _floorHandlerClient = new HttpClient(new FloorHandler(_token) { InnerHandler = _handler }, disposeHandler: false)
+        {
+            BaseAddress = KeystoneAuthHandler.CatalogBaseAddress,
+        };
     }
 
     [GlobalCleanup]
@@ -46,6 +56,8 @@ public class SessionSendBenchmarks
         var posts = _handler.TokenPosts;
         _session.Dispose();
         _handlerClient.Dispose();
+        _baseAddressClient.Dispose();
+        _floorHandlerClient.Dispose();
         _http.Dispose();
         _handler.Dispose();
         if (posts != 1)
@@ -75,4 +87,37 @@ public class SessionSendBenchmarks
     [Benchmark]
     public Task<HttpResponseMessage> HandlerRelativeUrlViaCatalog() =>
         _handlerClient.SendAsync(new HttpRequestMessage(HttpMethod.Get, s_relative));
+
+    /// <summary>
+    /// What .NET charges any handler-based path before this library does
+    /// anything: <see cref="HttpClient"/> joins the relative URL to
+    /// <see cref="HttpClient.BaseAddress"/> (a new <see cref="Uri"/> per request).
+    /// </summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> FloorRawHttpClientBaseAddress()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, s_relative);
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", _token);
+        return _baseAddressClient.SendAsync(request);
+    }
+
+    /// <summary>
+    /// The floor of a <see cref="DelegatingHandler"/> that honours a per-request
+    /// option: BaseAddress as above, one more handler in the chain, and the first
+    /// read of <see cref="HttpRequestMessage.Options"/> (which allocates it),
+    /// then the fixed token. <see cref="KeystoneAuthHandler"/> pays all of it.
+    /// </summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> FloorDelegatingHandlerReadingOptions() =>
+        _floorHandlerClient.SendAsync(new HttpRequestMessage(HttpMethod.Get, s_relative));
+
+    private sealed class FloorHandler(string token) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _ = request.Options.TryGetValue(KeystoneRequestOptions.EndpointFilter, out _);
+            request.Headers.TryAddWithoutValidation("X-Auth-Token", token);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }

@@ -52,7 +52,11 @@ internal sealed class TestCa : IDisposable
         // A PKCS#12 round trip gives a key SslStream can use on every platform.
         using (withKey)
         {
+#if NET9_0_OR_GREATER
             return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+#else
+            return new X509Certificate2(withKey.Export(X509ContentType.Pkcs12));
+#endif
         }
     }
 

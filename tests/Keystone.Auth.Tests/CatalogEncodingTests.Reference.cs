@@ -214,7 +214,7 @@ public sealed partial class CatalogEncodingTests
                     foreach (var wanted in interfaces)
                     {
                         AssertLookupMatches(services, catalog, new EndpointFilter(type, wanted, region, name));
-                        AssertLookupMatches(services, catalog, new EndpointFilter(type, wanted, region, name) { FallbackInterfaces = [.. interfaces.Reverse()] });
+                        AssertLookupMatches(services, catalog, new EndpointFilter(type, wanted, region, name) { FallbackInterfaces = [.. Enumerable.Reverse(interfaces)] });
                         if (++checks > 20_000)
                         {
                             return;

@@ -107,7 +107,13 @@ public sealed class CatalogFootprintTests
         ]);
 
         Assert.Equal("http://after", catalog.GetEndpoint(new EndpointFilter("platform", EndpointInterface.Admin)));
+#if NET10_0_OR_GREATER
         Assert.Equal(huge, catalog.GetEndpoint(new EndpointFilter("object-store")));
+#else
+        // .NET 8's Uri refuses strings over 65,519 characters, so no request
+        // could be sent to this URL: it is skipped like any unusable one.
+        Assert.False(catalog.TryGetEndpoint(new EndpointFilter("object-store"), out _));
+#endif
         Assert.Equal(huge, catalog.Services[0].Endpoints[0].Url);
     }
 

@@ -19,7 +19,7 @@ public sealed partial class SecretsTests
     private static partial Regex FingerprintPattern();
 
     private static string ExpectedFingerprint(string token) =>
-        "{SHA256}" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16];
+        "{SHA256}" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16].ToLowerInvariant();
 
     [Fact]
     public async Task No_password_or_token_appears_in_logs_exceptions_telemetry_or_to_string()

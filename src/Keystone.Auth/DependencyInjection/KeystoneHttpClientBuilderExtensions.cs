@@ -1,5 +1,6 @@
 using Keystone.Auth;
 using Keystone.Auth.Http;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -46,6 +47,7 @@ public static class KeystoneHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         KeystoneAuthServiceCollectionExtensions.AddCore(builder.Services);
+        RedactTokenHeaders(builder);
         return builder
             .ConfigurePrimaryHttpMessageHandler(sp => KeystoneTransport.CreateHandler(
                 sp.GetRequiredService<IOptions<KeystoneTransportOptions>>().Value,
@@ -59,6 +61,7 @@ public static class KeystoneHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         KeystoneAuthServiceCollectionExtensions.AddCore(builder.Services);
         var name = identityName ?? Options.Options.DefaultName;
+        RedactTokenHeaders(builder);
         builder.ConfigureHttpClient(client => client.BaseAddress ??= KeystoneAuthHandler.CatalogBaseAddress);
 
         // Whatever primary handler the client ends up with (the factory's default
@@ -78,4 +81,24 @@ public static class KeystoneHttpClientBuilderExtensions
                 sp.GetService<TimeProvider>());
         });
     }
+
+    /// <summary>
+    /// The factory's logging handlers write header values at Trace level. From
+    /// .NET 9 on they redact every value by default, but Microsoft.Extensions.Http
+    /// 8.0 (what a net8.0 app runs) redacts none, so X-Auth-Token and
+    /// X-Subject-Token would reach the logs. Runs after the app's own
+    /// configuration and keeps its rule for every other header.
+    /// </summary>
+    private static void RedactTokenHeaders(IHttpClientBuilder builder) =>
+        builder.Services.PostConfigure<HttpClientFactoryOptions>(builder.Name, o =>
+        {
+            var theirs = o.ShouldRedactHeaderValue;
+            o.ShouldRedactHeaderValue = header => IsTokenHeader(header) || theirs(header);
+        });
+
+    private static bool IsTokenHeader(string header) =>
+        header.Equals("X-Auth-Token", StringComparison.OrdinalIgnoreCase)
+        || header.Equals("X-Subject-Token", StringComparison.OrdinalIgnoreCase)
+        || header.Equals("X-Service-Token", StringComparison.OrdinalIgnoreCase)
+        || header.Equals("Openstack-Auth-Receipt", StringComparison.OrdinalIgnoreCase);
 }

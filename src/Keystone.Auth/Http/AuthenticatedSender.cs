@@ -22,6 +22,10 @@ internal sealed partial class AuthenticatedSender
     private readonly TimeProvider _time;
     private readonly bool _mayResend;
 
+    // Written and read without a lock: a reader sees some complete entry or
+    // null, and every entry is correct for its own key.
+    private volatile ResolvedUrl? _lastResolved;
+
     public AuthenticatedSender(IAuthPlugin auth, KeystoneSessionOptions options, ILogger logger, TimeProvider time)
     {
         _auth = auth;
@@ -256,16 +260,40 @@ internal sealed partial class AuthenticatedSender
 
     private Uri Resolve(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
     {
-        if (requested.IsAbsoluteUri)
+        ReadOnlySpan<char> path;
+        if (!requested.IsAbsoluteUri)
+        {
+            path = requested.OriginalString;
+        }
+        else if (!KeystoneAuthHandler.TryGetCatalogPath(requested, out path))
         {
             return requested;
         }
 
         var root = ResolveBase(access, filter, baseAddress);
-        var path = requested.OriginalString;
+
+        // The same endpoint and path as last time give the same URL: Uri is
+        // immutable, so the last one is reused (the catalog memoizes its last
+        // answer the same way, so the root is usually the very same string).
+        if (_lastResolved is { } last && last.Matches(root, path))
+        {
+            return last.Uri;
+        }
 
         // keystoneauth: base.rstrip('/') + '/' + path.lstrip('/')
-        return new Uri(root.TrimEnd('/') + "/" + path.TrimStart('/'), UriKind.Absolute);
+        var resolved = new Uri(string.Concat(root.AsSpan().TrimEnd('/'), "/", path.TrimStart('/')), UriKind.Absolute);
+        _lastResolved = new ResolvedUrl(root, path.ToString(), resolved);
+        return resolved;
+    }
+
+    /// <summary>One joined URL and what it was joined from.</summary>
+    private sealed class ResolvedUrl(string root, string path, Uri uri)
+    {
+        public Uri Uri { get; } = uri;
+
+        public bool Matches(string otherRoot, ReadOnlySpan<char> otherPath) =>
+            (ReferenceEquals(root, otherRoot) || string.Equals(root, otherRoot, StringComparison.Ordinal))
+            && otherPath.SequenceEqual(path);
     }
 
     private void ApplyDefaultHeaders(HttpRequestMessage request)

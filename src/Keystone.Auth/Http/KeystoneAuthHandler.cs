@@ -66,13 +66,10 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A URL on CatalogBaseAddress is left as it is: the sender resolves it
+        // against the catalog like a relative one (see TryGetCatalogPath), which
+        // costs no Uri or string of its own here.
         var filter = request.Options.TryGetValue(KeystoneRequestOptions.EndpointFilter, out var perRequest) ? perRequest : _filter;
-        if (request.RequestUri is { IsAbsoluteUri: true } uri
-            && string.Equals(uri.Host, CatalogBaseAddress.Host, StringComparison.OrdinalIgnoreCase))
-        {
-            request.RequestUri = new Uri(uri.PathAndQuery, UriKind.Relative);
-        }
-
         if (!_innerChecked)
         {
             // InnerHandler is set after construction, so this is the first moment to see it.
@@ -81,5 +78,61 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
         }
 
         return _sender.SendAsync(request, filter, null, _next, null, cancellationToken).AsTask();
+    }
+
+    /// <summary>
+    /// True when <paramref name="uri"/> is on <see cref="CatalogBaseAddress"/>;
+    /// <paramref name="pathAndQuery"/> is then its path and query, to be joined
+    /// to the catalog endpoint. The usual URL (what HttpClient makes of a relative
+    /// one and the base address) is read from its text with no allocation; any
+    /// form Uri would normalize (dot segments, escapes, a fragment, a port) takes
+    /// the Uri's own <see cref="Uri.PathAndQuery"/>, so both give the same result.
+    /// </summary>
+    internal static bool TryGetCatalogPath(Uri uri, out ReadOnlySpan<char> pathAndQuery)
+    {
+        const string Prefix = "http://keystone-catalog.invalid/";
+        const string Host = "keystone-catalog.invalid";
+        pathAndQuery = default;
+        if (!uri.IsAbsoluteUri)
+        {
+            return false;
+        }
+
+        var text = uri.OriginalString;
+        if (text.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = text.AsSpan(Prefix.Length - 1);
+            if (IsPlainPath(rest))
+            {
+                pathAndQuery = rest;
+                return true;
+            }
+        }
+        else if (!text.Contains(Host, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (!string.Equals(uri.Host, Host, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        pathAndQuery = uri.PathAndQuery;
+        return true;
+    }
+
+    /// <summary>Printable ASCII with nothing Uri would rewrite: no escape, fragment, backslash or dot segment.</summary>
+    private static bool IsPlainPath(ReadOnlySpan<char> path)
+    {
+        foreach (var c in path)
+        {
+            if (c is <= ' ' or >= '\x7f' or '%' or '#' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return !path.Contains("/.", StringComparison.Ordinal);
     }
 }
