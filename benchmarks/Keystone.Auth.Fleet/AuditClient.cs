@@ -16,11 +16,13 @@ internal sealed class AuditClient : IDisposable
     private readonly HttpClient _http;
     private readonly KeystoneSession _session;
     private readonly EndpointFilter _platform;
+    private readonly FleetPorts _ports;
 
-    public AuditClient(int subcloud, bool moved, FleetOptions options, TokenCache cache, TimeProvider clock)
+    public AuditClient(int subcloud, bool moved, FleetPorts ports, FleetOptions options, TokenCache cache, TimeProvider clock)
     {
         Subcloud = subcloud;
         Moved = moved;
+        _ports = ports;
         _http = new HttpClient(KeystoneTransport.CreateHandler(new KeystoneTransportOptions
         {
             PooledConnectionIdleTimeout = options.PooledConnectionIdleTimeout,
@@ -28,7 +30,7 @@ internal sealed class AuditClient : IDisposable
         }));
         var password = new PasswordAuth(new PasswordAuthOptions
         {
-            AuthUrl = FleetAddresses.AuthUrl(subcloud, moved),
+            AuthUrl = FleetAddresses.AuthUrl(subcloud, moved, ports),
             Username = "dcmanager",
             UserDomainName = "Default",
             Password = "fleet-password",
@@ -55,7 +57,7 @@ internal sealed class AuditClient : IDisposable
     /// </summary>
     public async Task RawCallAsync(int n, string token, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, FleetAddresses.PlatformUrl(Subcloud, Moved) + "/" + Paths[n % Paths.Length]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, FleetAddresses.PlatformUrl(Subcloud, Moved, _ports) + "/" + Paths[n % Paths.Length]);
         request.Headers.Add("X-Auth-Token", token);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();

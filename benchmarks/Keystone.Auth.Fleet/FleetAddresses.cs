@@ -6,12 +6,12 @@ namespace Keystone.Auth.Fleet;
 /// Subcloud i lives on 127.1.(i / 250).(i % 250 + 1); after it moves, on
 /// 127.2.x.y. Linux routes all of 127/8 to lo, so every subcloud has its own
 /// address and the client keeps a connection pool per subcloud, as in
-/// production. Keystone listens on 5000 and the platform API on 6385 there.
+/// production. Keystone and the platform API listen on two ports the OS
+/// picks (wildcard listeners), so that a run never collides with a service
+/// on a well-known port.
 /// </summary>
 internal static class FleetAddresses
 {
-    public const int KeystonePort = 5000;
-    public const int PlatformPort = 6385;
     public const int MaxSubclouds = 250 * 256;
 
     public static IPAddress Of(int subcloud, bool moved) =>
@@ -41,9 +41,12 @@ internal static class FleetAddresses
         return b[2] * 250 + b[3] - 1;
     }
 
-    public static string AuthUrl(int subcloud, bool moved) => $"http://{Of(subcloud, moved)}:{KeystonePort}/v3";
-
-    public static string PlatformUrl(int subcloud, bool moved) => $"http://{Of(subcloud, moved)}:{PlatformPort}/v1";
-
     public static string Region(int subcloud) => $"subcloud{subcloud + 1}";
+
+    public static string AuthUrl(int subcloud, bool moved, FleetPorts ports) => $"http://{Of(subcloud, moved)}:{ports.Keystone}/v3";
+
+    public static string PlatformUrl(int subcloud, bool moved, FleetPorts ports) => $"http://{Of(subcloud, moved)}:{ports.Platform}/v1";
 }
+
+/// <summary>The two ports the fake servers listen on, on every address.</summary>
+internal sealed record FleetPorts(int Keystone, int Platform);

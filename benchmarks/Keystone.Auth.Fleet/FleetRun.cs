@@ -20,10 +20,10 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
     public async Task<FleetResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var hours = (int)Math.Ceiling(options.Duration.TotalHours);
-        var needed = options.Subclouds * 7L + 1000;
+        var needed = options.Subclouds * 2L + options.Subclouds / options.EventEvery * 2 + 1000;
         if (OsCounters.OpenFilesLimit() < needed)
         {
-            throw new InvalidOperationException($"{options.Subclouds} subclouds need about {needed} file descriptors (2 listeners, 2 client and 2 server sockets each); the soft limit is {OsCounters.OpenFilesLimit()}. Raise it (ulimit -n) or run benchmarks/run-fleet-day.sh, which does.");
+            throw new InvalidOperationException($"{options.Subclouds} subclouds need about {needed} file descriptors (both ends of its platform API connection, which stays pooled all day in compressed time); the soft limit is {OsCounters.OpenFilesLimit()}. Raise it (ulimit -n) or run benchmarks/run-fleet-day.sh, which does.");
         }
 
         var counters = new FleetCounters(hours);
@@ -36,11 +36,11 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         try
         {
-            var baseline = OsCounters.Take(collect: true);
+            var baseline = OsCounters.Take(_server.Ports, collect: true);
             var (samples, peak) = await DayAsync(counters, hours, cancellationToken).ConfigureAwait(false);
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             var dayWall = wall.Elapsed.TotalSeconds;
-            var endOfDay = OsCounters.Take(collect: true);
+            var endOfDay = OsCounters.Take(_server.Ports, collect: true);
             var (rawLatency, libLatency) = await CompareLatencyAsync(cancellationToken).ConfigureAwait(false);
 
             // Sockets must close by the transport's idle timeout alone, before anything is disposed.
@@ -49,7 +49,7 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
             while (idle.Elapsed < options.PooledConnectionIdleTimeout + TimeSpan.FromSeconds(20))
             {
                 await Task.Delay(500, cancellationToken).ConfigureAwait(false);
-                afterIdle = OsCounters.Take();
+                afterIdle = OsCounters.Take(_server.Ports);
                 if (afterIdle.ClientOpen == 0)
                 {
                     break;
@@ -57,7 +57,7 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
             }
 
             var secondsToIdle = idle.Elapsed.TotalSeconds;
-            var idleHeap = OsCounters.Take(collect: true);
+            var idleHeap = OsCounters.Take(_server.Ports, collect: true);
             foreach (var c in _clients)
             {
                 c?.Dispose();
@@ -66,7 +66,7 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
             Array.Clear(_clients);
             _cache.Clear();
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
-            var afterDisposal = OsCounters.Take(collect: true);
+            var afterDisposal = OsCounters.Take(_server.Ports, collect: true);
 
             return new FleetResult
             {
@@ -131,7 +131,7 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
             }
 
             var hourEnds = (cycle + 1) % cyclesPerHour == 0;
-            var os = OsCounters.Take(collect: hourEnds);
+            var os = OsCounters.Take(_server.Ports, collect: hourEnds);
             peak = Max(peak, os);
             if (hourEnds)
             {
@@ -215,7 +215,7 @@ internal sealed class FleetRun(FleetOptions options, TextWriter log)
         {
             // The port reads the subcloud's (new) management address and builds its client from it.
             client?.Dispose();
-            client = _clients[i] = new AuditClient(i, moved, options, _cache, _clock);
+            client = _clients[i] = new AuditClient(i, moved, _server.Ports, options, _cache, _clock);
         }
 
         for (var n = 0; n < options.CallsPerAudit; n++)

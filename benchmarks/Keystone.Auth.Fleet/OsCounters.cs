@@ -29,10 +29,9 @@ internal static class OsCounters
     private const string Established = "01";
     private const string TimeWaitState = "06";
     private const string Listen = "0A";
-    private static readonly string[] Ports = [FleetAddresses.KeystonePort.ToString("X4", CultureInfo.InvariantCulture), FleetAddresses.PlatformPort.ToString("X4", CultureInfo.InvariantCulture)];
-
-    public static OsSnapshot Take(bool collect = false)
+    public static OsSnapshot Take(FleetPorts ports, bool collect = false)
     {
+        string[] serverPorts = [ports.Keystone.ToString("X4", CultureInfo.InvariantCulture), ports.Platform.ToString("X4", CultureInfo.InvariantCulture)];
         int clientEst = 0, serverEst = 0, clientOther = 0, timeWait = 0, listening = 0;
         foreach (var file in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
@@ -53,8 +52,8 @@ internal static class OsCounters
                 var localPort = f[1][(f[1].IndexOf(':', StringComparison.Ordinal) + 1)..];
                 var remotePort = f[2][(f[2].IndexOf(':', StringComparison.Ordinal) + 1)..];
                 var state = f[3];
-                var server = Array.IndexOf(Ports, localPort) >= 0;
-                var client = Array.IndexOf(Ports, remotePort) >= 0;
+                var server = Array.IndexOf(serverPorts, localPort) >= 0;
+                var client = Array.IndexOf(serverPorts, remotePort) >= 0;
                 if (state == Listen)
                 {
                     listening += server ? 1 : 0;
