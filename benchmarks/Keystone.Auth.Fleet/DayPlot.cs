@@ -25,16 +25,16 @@ internal static class DayPlot
         posts.Title($"{o.Subclouds} subclouds, {o.Workers} workers, {o.Duration.TotalHours:F0} simulated hours: token POSTs per hour");
         posts.YLabel("POSTs / hour");
         Mark(posts, o);
-        posts.ShowLegend(Alignment.UpperRight);
+        posts.ShowLegend(Alignment.UpperLeft);
 
         var sockets = multi.GetPlot(1);
         sockets.Add.Scatter(hours, r.Hours.Select(h => (double)h.Os.ClientOpen).ToArray()).LegendText = "client sockets open";
         sockets.Add.Scatter(hours, r.Hours.Select(h => (double)h.Os.FileDescriptors).ToArray()).LegendText = "file descriptors (both ends + listeners)";
-        sockets.Add.Scatter(hours, r.Hours.Select(h => (double)h.Os.TimeWait).ToArray()).LegendText = "TIME_WAIT";
+        sockets.Add.Scatter(hours, r.Hours.Select(h => (double)h.Os.TimeWait).ToArray()).LegendText = "TIME_WAIT (no descriptor; both sides)";
         sockets.Title("sockets and descriptors at each hour's end (/proc)");
         sockets.YLabel("count");
         Mark(sockets, o);
-        sockets.ShowLegend(Alignment.MiddleRight);
+        sockets.ShowLegend(Alignment.UpperLeft);
 
         var memory = multi.GetPlot(2);
         memory.Add.Scatter(hours, r.Hours.Select(h => h.Os.ManagedBytes / 1e6).ToArray()).LegendText = "managed heap after full GC";
@@ -43,13 +43,13 @@ internal static class DayPlot
         memory.YLabel("MB");
         memory.XLabel("simulated hour");
         Mark(memory, o);
-        memory.ShowLegend(Alignment.MiddleRight);
+        memory.ShowLegend(Alignment.UpperLeft);
 
         foreach (var p in new[] { posts, sockets, memory })
         {
             p.Axes.SetLimitsX(0, o.Duration.TotalHours + 0.5);
             p.Axes.AutoScaleY();
-            p.Axes.SetLimitsY(0, p.Axes.GetLimits().Top * 1.15);
+            p.Axes.SetLimitsY(0, p.Axes.GetLimits().Top * 1.45); // room for the legend above the data
         }
 
         multi.SavePng(path, 1200, 1200);
@@ -57,7 +57,7 @@ internal static class DayPlot
 
     private static void Mark(Plot plot, FleetOptions o)
     {
-        foreach (var (at, text) in new[] { (o.RotationAt, "keys replaced"), (o.OutageFrom, "outage"), (o.OutageTo, "outage ends"), (o.MoveAt, "address change") })
+        foreach (var (at, text) in new[] { (o.RotationAt, "keys replaced"), (o.OutageFrom, "outage"), (o.OutageTo, ""), (o.MoveAt, "address change") })
         {
             var line = plot.Add.VerticalLine(at.TotalHours);
             line.LinePattern = LinePattern.Dotted;

@@ -5,12 +5,19 @@ namespace Keystone.Auth.Fleet;
 /// <summary>
 /// dotnet run -c Release --project benchmarks/Keystone.Auth.Fleet -- [--subclouds N] [--workers M]
 ///   [--hours H] [--calls C] [--idle-timeout S] [--background-refresh] [--plot FILE] [--quiet]
+/// or: --cpu-per-call N [--raw] [--connection-close]   (client CPU per call on a real Keystone, OS_* credentials)
 /// Exit code 1 when a goal is missed (unexplained POSTs, failures outside the outage, no recovery, sockets left).
 /// </summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--cpu-per-call")
+        {
+            // --cpu-per-call N [--raw] [--connection-close]: see CpuPerCall (a real Keystone from OS_*)
+            return await CpuPerCall.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args.Contains("--raw"), args.Contains("--connection-close")).ConfigureAwait(false);
+        }
+
         var o = new FleetOptions();
         for (var i = 0; i < args.Length; i++)
         {
