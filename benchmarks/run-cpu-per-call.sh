@@ -34,6 +34,7 @@ for r in $(seq "$ROUNDS"); do
   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$DLL" --cpu-per-call "$CALLS" --raw | tee -a "$OUT"
   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet "$DLL" --cpu-per-call "$CALLS" | tee -a "$OUT"
   DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=0 dotnet "$DLL" --cpu-per-call "$CALLS" | tee -a "$OUT"
+  DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$DLL" --cpu-per-call "$CALLS" --connection-close | tee -a "$OUT"
 done
 /usr/bin/python3 - "$OUT" <<'PY'
 import json, statistics, sys

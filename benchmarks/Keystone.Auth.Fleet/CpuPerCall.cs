@@ -63,10 +63,16 @@ internal static class CpuPerCall
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpu0;
         var knobs = string.Join(" ", Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) && k != "DOTNET_ROOT").Order()
+            .Where(IsRuntimeKnob).Order()
             .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"client\":\"{(raw ? "raw HttpClient" : "Keystone.Auth")}\",\"settings\":\"{(knobs.Length == 0 ? "defaults" : knobs)}{(connectionClose ? " Connection: close" : "")}\",\"calls\":{calls},\"cpu_us_per_call\":{cpu.TotalMicroseconds / calls:F1},\"wall_ms_per_call\":{wall.Elapsed.TotalMilliseconds / calls:F2}}}"));
         return 0;
     }
+
+    // The SDK's own DOTNET_CLI_* and friends change nothing at run time: only the knobs under test are printed.
+    private static bool IsRuntimeKnob(string name) =>
+        name.StartsWith("DOTNET_", StringComparison.Ordinal)
+        && !name.StartsWith("DOTNET_CLI_", StringComparison.Ordinal)
+        && name is not ("DOTNET_ROOT" or "DOTNET_NOLOGO" or "DOTNET_GENERATE_ASPNET_CERTIFICATE");
 }
