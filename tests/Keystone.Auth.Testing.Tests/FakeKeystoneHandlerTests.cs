@@ -64,20 +64,23 @@ public sealed class FakeKeystoneHandlerTests
         using var fake = new FakeKeystoneHandler();
         using var http = new HttpClient(fake, disposeHandler: false);
         var token = (await new PasswordAuth(Rig.Options(fake), http).GetAccessAsync()).Token;
-        fake.RejectNextServiceRequests(3);
-
-        // Every caller waits on one gate, without blocking a pool thread, so all of
-        // them are in flight together once it opens.
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        // Many rounds: a check-then-decrement that is not atomic hands out more
+        // 401s than scripted in some round.
+        for (var round = 1; round <= 40; round++)
         {
-            await start.Task;
-            return await StatusAsync(http, fake, token);
-        })).ToArray();
-        start.SetResult();
-        var statuses = await Task.WhenAll(calls);
-        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Unauthorized));
-        Assert.Equal(3, fake.RejectedServiceRequestCount);
+            fake.RejectNextServiceRequests(3);
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var calls = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+            {
+                await start.Task;
+                return await StatusAsync(http, fake, token);
+            })).ToArray();
+            start.SetResult();
+            var statuses = await Task.WhenAll(calls);
+            Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+            Assert.Equal(3 * round, fake.RejectedServiceRequestCount);
+        }
+
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, fake, token));
     }
 
