@@ -130,16 +130,16 @@ public sealed class FakeKeystoneHandlerTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var fake = new FakeKeystoneHandler(new FakeKeystoneOptions { TimeProvider = clock });
-        fake.TokenResponseDelay = TimeSpan.FromSeconds(10);
+        fake.TokenResponseDelay = TimeSpan.FromHours(1);   // a wall-clock delay would outlast the wait below
         using var http = new HttpClient(fake, disposeHandler: false);
         var pending = new PasswordAuth(Rig.Options(fake), http).GetAccessAsync().AsTask();
 
         // The POST has arrived (counted) and waits for the fake clock, not the wall clock.
         await WaitUntilAsync(() => fake.TokenRequestCount == 1);
-        clock.Advance(TimeSpan.FromSeconds(9));
+        clock.Advance(TimeSpan.FromMinutes(59));
         Assert.False(pending.IsCompleted);
         Assert.Equal(0, fake.TokensIssued);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromMinutes(1));
         await pending.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, fake.TokensIssued);
     }
