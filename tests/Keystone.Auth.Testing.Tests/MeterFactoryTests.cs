@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Keystone.Auth.Testing.Tests;
 
 /// <summary>
-/// Resolved from DI, the cache and the shared tier take their instruments from
+/// Resolved from DI, the token endpoint, the cache and the shared tier take their instruments from
 /// the container's IMeterFactory: a listener scoped to one container's meters
 /// sees that container's counts only.
 /// </summary>
@@ -39,6 +39,8 @@ public sealed class MeterFactoryTests
         Assert.Equal(4, counts.GetValueOrDefault((factoryA, "keystone.auth.cache.hits")));
         Assert.Equal(1, counts.GetValueOrDefault((factoryB, "keystone.auth.cache.misses")));
         Assert.Equal(1, counts.GetValueOrDefault((factoryB, "keystone.auth.cache.hits")));
+        Assert.Equal(1, counts.GetValueOrDefault((factoryA, "keystone.auth.token.requests")));
+        Assert.Equal(1, counts.GetValueOrDefault((factoryB, "keystone.auth.token.requests")));
     }
 
     [Fact]
