@@ -44,6 +44,48 @@ public sealed class MeterFactoryTests
     }
 
     [Fact]
+    public async Task A_hit_counted_on_the_containers_meter_allocates_nothing()
+    {
+        using var fake = new FakeKeystoneHandler();
+        using var provider = Container(fake);
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        long hits = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "keystone.auth.cache.hits")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref hits, value));
+        listener.Start();
+        var auth = provider.GetRequiredService<IAuthPlugin>();
+        await auth.GetAccessAsync();
+
+        // A hit completes synchronously: each ValueTask is read once, never awaited.
+#pragma warning disable CA2012
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(auth.GetAccessAsync().IsCompletedSuccessfully);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            var hit = auth.GetAccessAsync();
+            Assert.True(hit.IsCompletedSuccessfully);
+        }
+#pragma warning restore CA2012
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1100, Interlocked.Read(ref hits));
+        Assert.Equal(1, fake.TokenRequestCount);
+    }
+
+    [Fact]
     public async Task The_shared_tiers_instruments_are_on_the_containers_meter()
     {
         using var provider = Container(new FakeKeystoneHandler(), s => s.AddKeystoneAuth(o =>
