@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # scripts/pack-check.sh — pack the NuGet packages and prove they are usable.
 #
-# 1. `dotnet pack` Keystone.Auth, Keystone.Auth.Caching and
-#    Keystone.Auth.CloudsYaml (Release) into a
-#    temporary folder;
+# 1. `dotnet pack` Keystone.Auth, Keystone.Auth.Caching,
+#    Keystone.Auth.CloudsYaml, Keystone.Auth.Caching.Redis and
+#    Keystone.Auth.Testing (Release) into a temporary folder;
 # 2. check each .nupkg: PACKAGE.md readme, Apache-2.0 license expression,
 #    description, tags, dependencies, lib/net8.0 + lib/net10.0 with XML docs,
 #    and a .snupkg with the symbols next to it;
@@ -28,9 +28,9 @@ err() { echo "pack-check: FAIL: $*" >&2; fail=1; }
 ok() { echo "pack-check: ok: $*"; }
 
 echo "== pack"
-PACKAGES=(Keystone.Auth Keystone.Auth.Caching Keystone.Auth.CloudsYaml Keystone.Auth.Caching.Redis)
-# Two builds (they build Auth and Caching too), then the packs without rebuilding.
-for p in Keystone.Auth.Caching.Redis Keystone.Auth.CloudsYaml; do
+PACKAGES=(Keystone.Auth Keystone.Auth.Caching Keystone.Auth.CloudsYaml Keystone.Auth.Caching.Redis Keystone.Auth.Testing)
+# Three builds (they build Auth and Caching too), then the packs without rebuilding.
+for p in Keystone.Auth.Caching.Redis Keystone.Auth.CloudsYaml Keystone.Auth.Testing; do
   dotnet build "src/$p/$p.csproj" -c Release -p:ContinuousIntegrationBuild=true --nologo -v quiet
 done
 for p in "${PACKAGES[@]}"; do
@@ -84,6 +84,11 @@ grep -q "id=\"Keystone.Auth.Caching\" version=\"$VERSION\"" <<<"$redis_nuspec" &
   && ok "Keystone.Auth.Caching.Redis depends on Keystone.Auth.Caching $VERSION and StackExchange.Redis" || err "Keystone.Auth.Caching.Redis dependencies are wrong"
 ! grep -q 'id="StackExchange.Redis"' <<<"$caching_nuspec" \
   && ok "Keystone.Auth.Caching does not depend on StackExchange.Redis" || err "Keystone.Auth.Caching depends on StackExchange.Redis"
+# The testing package goes into users' test projects: the core only, no cache, no mocking library.
+testing_nuspec=$(unzip -p "$FEED/Keystone.Auth.Testing.$VERSION.nupkg" Keystone.Auth.Testing.nuspec)
+grep -q "id=\"Keystone.Auth\" version=\"$VERSION\"" <<<"$testing_nuspec" \
+  && ! grep -Eq 'id="(Keystone.Auth.Caching|RichardSzalay.MockHttp|NSubstitute|xunit)"' <<<"$testing_nuspec" \
+  && ok "Keystone.Auth.Testing depends on Keystone.Auth $VERSION only" || err "Keystone.Auth.Testing dependencies are wrong"
 
 echo "== consumer built against the packed packages"
 APP="$TMP/consumer"
@@ -111,6 +116,7 @@ cat > "$APP/Consumer.csproj" <<PROJ
     <PackageReference Include="Keystone.Auth.Caching" Version="$VERSION" />
     <PackageReference Include="Keystone.Auth.CloudsYaml" Version="$VERSION" />
     <PackageReference Include="Keystone.Auth.Caching.Redis" Version="$VERSION" />
+    <PackageReference Include="Keystone.Auth.Testing" Version="$VERSION" />
     <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="${DI_VERSION:-8.0.1}" />
   </ItemGroup>
 </Project>
@@ -120,6 +126,7 @@ using Keystone.Auth;
 using Keystone.Auth.Caching;
 using Keystone.Auth.Caching.Redis;
 using Keystone.Auth.CloudsYaml;
+using Keystone.Auth.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 var options = new PasswordAuthOptions
@@ -146,7 +153,25 @@ Directory.Delete(folder, recursive: true);
 // The shared tier's options type-check and validate without a server.
 var redis = new RedisTokenStoreOptions { Configuration = "127.0.0.1:1,password=not-a-real-password" };
 
-if (options.ToString().Contains(options.Password!, StringComparison.Ordinal) || plugin is not CachingPasswordAuth
+// The testing package: a fake Keystone under the real stack, 3 calls, 1 token POST;
+// after a key rotation, 1 more POST and no failed call.
+using var fake = new FakeKeystoneHandler();
+using var fakeHttp = new HttpClient(fake);
+using var fakeSession = new KeystoneSession(new CachingPasswordAuth(new PasswordAuth(new PasswordAuthOptions
+{
+    AuthUrl = fake.AuthUrl, UserId = "u-1", Password = "not-a-real-password", ProjectId = "p-1",
+}, fakeHttp), new TokenCache()), fakeHttp);
+var platform = new EndpointFilter("platform", EndpointInterface.Public);
+for (var i = 0; i < 4; i++)
+{
+    if (i == 3) fake.RotateKeys();
+    using var r = await fakeSession.GetAsync("/hosts", platform);
+    r.EnsureSuccessStatusCode();
+}
+var built = new KeystoneTokenBuilder().ForSystem().Build().ToAccessInfo();
+
+if (fake.TokenRequestCount != 2 || fake.ServiceRequestCount != 5 || built.SystemScope != "all"
+    || options.ToString().Contains(options.Password!, StringComparison.Ordinal) || plugin is not CachingPasswordAuth
     || redis.ToString()!.Contains("not-a-real-password", StringComparison.Ordinal)
     || cloud.ToPasswordAuthOptions().UserId != "u-1" || cloud.ToString().Contains("not-a-real-password", StringComparison.Ordinal))
 {
@@ -154,7 +179,7 @@ if (options.ToString().Contains(options.Password!, StringComparison.Ordinal) || 
     return 1;
 }
 
-Console.WriteLine($"consumer: {auth.GetType().Name} over {cache.MaxEntries} entries; DI gives {plugin.GetType().Name}; clouds.yaml gives {cloud.Name}");
+Console.WriteLine($"consumer: {auth.GetType().Name} over {cache.MaxEntries} entries; DI gives {plugin.GetType().Name}; clouds.yaml gives {cloud.Name}; the fake Keystone saw {fake.TokenRequestCount} token POSTs for 4 calls and a key rotation");
 return 0;
 CS
 GLOBAL=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
@@ -164,6 +189,7 @@ dotnet build "$APP/Consumer.csproj" -c Release --nologo -v quiet "${RESTORE_ARGS
 grep -q "\"Keystone.Auth/$VERSION\"" "$APP/obj/project.assets.json" && grep -q '"type": "package"' "$APP/obj/project.assets.json" \
   && ok "consumer restored Keystone.Auth $VERSION as a package" || err "consumer did not restore the packed Keystone.Auth"
 [ -d "$TMP/packages/keystone.auth/$VERSION" ] && ok "Keystone.Auth came from $FEED" || err "Keystone.Auth was not extracted from the packed feed"
+[ -d "$TMP/packages/keystone.auth.testing/$VERSION" ] && ok "Keystone.Auth.Testing came from $FEED" || err "Keystone.Auth.Testing was not extracted from the packed feed"
 out=$(dotnet "$APP/bin/Release/net10.0/Consumer.dll") && ok "$out" || err "consumer failed: $out"
 
 if [ "$fail" -ne 0 ]; then echo "pack-check: FAILED"; exit 1; fi

@@ -13,11 +13,11 @@ public sealed partial class RedisTokenStore
         var (_, entry) = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
         if (entry is null)
         {
-            StoreTelemetry.Misses.Add(1);
+            _telemetry.Misses.Add(1);
         }
         else
         {
-            StoreTelemetry.Hits.Add(1);
+            _telemetry.Hits.Add(1);
         }
 
         return entry;
@@ -65,7 +65,7 @@ public sealed partial class RedisTokenStore
         var removed = ok && !result.IsNull && (long)result == 1;
         if (removed)
         {
-            StoreTelemetry.Invalidations.Add(1, StoreTelemetry.Tag("direction", "sent"));
+            _telemetry.Invalidations.Add(1, StoreTelemetry.Tag("direction", "sent"));
         }
 
         return removed;
@@ -122,7 +122,7 @@ public sealed partial class RedisTokenStore
 
     private void Ignore(TokenStoreKey key, string reason)
     {
-        StoreTelemetry.IgnoredEntries.Add(1, StoreTelemetry.Tag("reason", reason));
+        _telemetry.IgnoredEntries.Add(1, StoreTelemetry.Tag("reason", reason));
         StoreLog.IgnoredEntry(_logger, key.EntryName, reason);
     }
 
@@ -157,7 +157,7 @@ public sealed partial class RedisTokenStore
             return;
         }
 
-        StoreTelemetry.Invalidations.Add(1, StoreTelemetry.Tag("direction", "received"));
+        _telemetry.Invalidations.Add(1, StoreTelemetry.Tag("direction", "received"));
         var handlers = Invalidated;
         if (handlers is null)
         {

@@ -45,24 +45,24 @@ public sealed partial class RedisTokenStore
                 var (reached, entry) = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
                 if (entry is not null)
                 {
-                    StoreTelemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "stored"));
-                    StoreTelemetry.Hits.Add(1);
+                    _telemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "stored"));
+                    _telemetry.Hits.Add(1);
                     return entry;
                 }
 
                 if (!reached)
                 {
                     // Redis is not answering: waiting longer cannot help
-                    StoreTelemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "unavailable"));
-                    StoreTelemetry.Misses.Add(1);
+                    _telemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "unavailable"));
+                    _telemetry.Misses.Add(1);
                     return null;
                 }
 
                 var left = timeout - TimeProvider.System.GetElapsedTime(start);
                 if (left <= TimeSpan.Zero)
                 {
-                    StoreTelemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "timeout"));
-                    StoreTelemetry.Misses.Add(1);
+                    _telemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "timeout"));
+                    _telemetry.Misses.Add(1);
                     return null;
                 }
 
@@ -75,8 +75,8 @@ public sealed partial class RedisTokenStore
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!woken && lastNap)
                 {
-                    StoreTelemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "timeout"));
-                    StoreTelemetry.Misses.Add(1);
+                    _telemetry.LeaseWaits.Add(1, StoreTelemetry.Tag("outcome", "timeout"));
+                    _telemetry.Misses.Add(1);
                     return null;
                 }
             }

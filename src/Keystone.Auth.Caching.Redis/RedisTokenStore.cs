@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Keystone.Auth.Caching.Redis.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -30,11 +31,13 @@ public sealed partial class RedisTokenStore : ITokenStore
     private readonly string? _password;
     private readonly RedisChannel _invalidatedChannel;
     private readonly RedisChannel _storedChannel;
+    private readonly StoreTelemetry _telemetry;
     private string _lastError = "none";
     private int _disposed;
 
-    private RedisTokenStore(ConnectionMultiplexer redis, RedisTokenStoreOptions options, ILogger logger, string? password)
+    private RedisTokenStore(ConnectionMultiplexer redis, RedisTokenStoreOptions options, ILogger logger, string? password, StoreTelemetry telemetry)
     {
+        _telemetry = telemetry;
         _redis = redis;
         _db = redis.GetDatabase();
         _options = options;
@@ -66,7 +69,11 @@ public sealed partial class RedisTokenStore : ITokenStore
     /// <param name="logger">Receives connection state changes and ignored entries; none when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops waiting for the first connection attempt.</param>
     /// <exception cref="InvalidOptionsException">An option is missing or unusable; the message names it and never shows the configuration string.</exception>
-    public static async Task<RedisTokenStore> ConnectAsync(RedisTokenStoreOptions options, ILogger? logger, CancellationToken cancellationToken = default)
+    public static Task<RedisTokenStore> ConnectAsync(RedisTokenStoreOptions options, ILogger? logger, CancellationToken cancellationToken = default)
+        => ConnectAsync(options, logger, meterFactory: null, cancellationToken);
+
+    // DI's way in: the container's IMeterFactory makes this store's meter.
+    internal static async Task<RedisTokenStore> ConnectAsync(RedisTokenStoreOptions options, ILogger? logger, IMeterFactory? meterFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var copy = new RedisTokenStoreOptions
@@ -126,7 +133,7 @@ public sealed partial class RedisTokenStore : ITokenStore
             throw;
         }
 
-        var store = new RedisTokenStore(redis, copy, logger, config.Password);
+        var store = new RedisTokenStore(redis, copy, logger, config.Password, StoreTelemetry.For(meterFactory));
         if (redis.IsConnected)
         {
             StoreLog.Connected(logger, endpoints);
@@ -151,7 +158,7 @@ public sealed partial class RedisTokenStore : ITokenStore
         _breaker.StateChanged -= OnBreakerChanged;
         if (_breaker.IsOpen)
         {
-            StoreTelemetry.BreakersOpen.Add(-1);
+            _telemetry.BreakersOpen.Add(-1);
         }
 
         CancelWaiters();
@@ -176,7 +183,7 @@ public sealed partial class RedisTokenStore : ITokenStore
         cancellationToken.ThrowIfCancellationRequested();
         if (Volatile.Read(ref _disposed) != 0 || !_breaker.TryEnter())
         {
-            StoreTelemetry.Bypassed.Add(1, StoreTelemetry.Tag("operation", operation));
+            _telemetry.Bypassed.Add(1, StoreTelemetry.Tag("operation", operation));
             return (false, default!);
         }
 
@@ -215,15 +222,15 @@ public sealed partial class RedisTokenStore : ITokenStore
     {
         var error = Describe(ex);
         _lastError = error;
-        StoreTelemetry.Errors.Add(1, StoreTelemetry.Tag("operation", operation));
+        _telemetry.Errors.Add(1, StoreTelemetry.Tag("operation", operation));
         StoreLog.OperationFailed(_logger, operation, error);
         _breaker.Failed();
     }
 
     private void OnBreakerChanged(bool open)
     {
-        StoreTelemetry.BreakerTransitions.Add(1, StoreTelemetry.Tag("state", open ? "open" : "closed"));
-        StoreTelemetry.BreakersOpen.Add(open ? 1 : -1);
+        _telemetry.BreakerTransitions.Add(1, StoreTelemetry.Tag("state", open ? "open" : "closed"));
+        _telemetry.BreakersOpen.Add(open ? 1 : -1);
         if (open)
         {
             StoreLog.BreakerOpened(_logger, _lastError, _options.BreakerOpenDuration.TotalSeconds);

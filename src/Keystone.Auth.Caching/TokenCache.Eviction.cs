@@ -38,7 +38,7 @@ public sealed partial class TokenCache
                     if (TryDetachIdle(slot))
                     {
                         expired++;
-                        CacheTelemetry.Evictions.Add(1, new KeyValuePair<string, object?>("reason", entry is null ? "empty" : "expired"));
+                        _telemetry.Evictions.Add(1, new KeyValuePair<string, object?>("reason", entry is null ? "empty" : "expired"));
                     }
                 }
                 else
@@ -59,7 +59,7 @@ public sealed partial class TokenCache
                     if (TryDetachIdle(live[i].Slot))
                     {
                         evicted++;
-                        CacheTelemetry.Evictions.Add(1, new KeyValuePair<string, object?>("reason", "capacity"));
+                        _telemetry.Evictions.Add(1, new KeyValuePair<string, object?>("reason", "capacity"));
                     }
                 }
             }

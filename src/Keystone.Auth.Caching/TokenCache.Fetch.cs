@@ -61,7 +61,7 @@ public sealed partial class TokenCache
                     var entry = slot.Current;
                     if (entry is not null && IsFresh(entry))
                     {
-                        CacheTelemetry.Hits.Add(1);
+                        _telemetry.Hits.Add(1);
                         return entry.Access;
                     }
 
@@ -79,7 +79,7 @@ public sealed partial class TokenCache
             slot = null;
         }
 
-        CacheTelemetry.Misses.Add(1);
+        _telemetry.Misses.Add(1);
         if (start)
         {
             // Not awaited here: the fetch belongs to every waiter, not to this
@@ -211,7 +211,7 @@ public sealed partial class TokenCache
 
         if (flight.Background)
         {
-            CacheTelemetry.BackgroundRenewals.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+            _telemetry.BackgroundRenewals.Add(1, new KeyValuePair<string, object?>("result", "failed"));
         }
 
         if (flight.Background && slot.Current is { } kept)
@@ -258,7 +258,7 @@ public sealed partial class TokenCache
 
         if (flight.Background)
         {
-            CacheTelemetry.BackgroundRenewals.Add(1, new KeyValuePair<string, object?>("result", "succeeded"));
+            _telemetry.BackgroundRenewals.Add(1, new KeyValuePair<string, object?>("result", "succeeded"));
         }
 
         try

@@ -60,7 +60,7 @@ public sealed partial class TokenCache
 
             if (waitOk)
             {
-                CacheTelemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", "wait_ran_out"));
+                _telemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", "wait_ran_out"));
             }
 
             var own = await inner.GetAccessAsync(deadline).ConfigureAwait(false);
@@ -166,7 +166,7 @@ public sealed partial class TokenCache
             var rejected = access.Token;
             // A service refused this very token here; the delete we sent may not
             // have landed yet. Never hand it out again: delete it (again) and fetch.
-            CacheTelemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", "rejected_token"));
+            _telemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", "rejected_token"));
             await CallStoreAsync("remove", slot, ct => store.RemoveIfMatchAsync(key, rejected, ct), _options.StoreWaitTimeout, deadline).ConfigureAwait(false);
             return null;
         }

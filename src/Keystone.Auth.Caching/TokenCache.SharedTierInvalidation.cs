@@ -55,7 +55,7 @@ public sealed partial class TokenCache
             result = "error";
         }
 
-        CacheTelemetry.RemoteInvalidations.Add(1, new KeyValuePair<string, object?>("result", result));
+        _telemetry.RemoteInvalidations.Add(1, new KeyValuePair<string, object?>("result", result));
         CacheLog.RemoteInvalidation(_logger, result);
     }
 
@@ -89,7 +89,7 @@ public sealed partial class TokenCache
 
     private void Fallback(string operation, Slot slot, Exception ex)
     {
-        CacheTelemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", operation));
+        _telemetry.StoreFallbacks.Add(1, new KeyValuePair<string, object?>("reason", operation));
         CacheLog.StoreFallback(_logger, operation, slot.KeyPrefix, ex.GetType().Name);
     }
 

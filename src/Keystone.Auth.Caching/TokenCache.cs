@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Keystone.Auth.Caching.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,6 +43,7 @@ public sealed partial class TokenCache
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _systemClock;
+    private readonly CacheTelemetry _telemetry;
     private readonly object _evictionLock = new();
     private int _count;
 
@@ -51,7 +53,22 @@ public sealed partial class TokenCache
     /// <param name="logger">Optional logger.</param>
     /// <exception cref="InvalidOptionsException">The options are out of range.</exception>
     public TokenCache(TokenCacheOptions? options = null, TimeProvider? timeProvider = null, ILogger<TokenCache>? logger = null)
+        : this(options, timeProvider, logger, meterFactory: null)
     {
+    }
+
+    /// <summary>Creates a cache whose instruments come from <paramref name="meterFactory"/>, as a cache resolved from DI does.</summary>
+    /// <param name="options">Limits and refresh timing; copied.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="logger">Optional logger.</param>
+    /// <param name="meterFactory">
+    /// Creates the <see cref="KeystoneDiagnostics.MeterName"/> meter of this cache, so
+    /// its counts are the container's own; null shares one static meter.
+    /// </param>
+    /// <exception cref="InvalidOptionsException">The options are out of range.</exception>
+    public TokenCache(TokenCacheOptions? options, TimeProvider? timeProvider, ILogger<TokenCache>? logger, IMeterFactory? meterFactory)
+    {
+        _telemetry = CacheTelemetry.For(meterFactory);
         _options = (options ?? new TokenCacheOptions()).Clone();
         var failures = _options.Validate();
         if (failures.Count > 0)
@@ -129,13 +146,13 @@ public sealed partial class TokenCache
         {
             if (IsFresh(entry))
             {
-                CacheTelemetry.Hits.Add(1);
+                _telemetry.Hits.Add(1);
                 return new ValueTask<AccessInfo>(entry.Access);
             }
 
             if (_options.RefreshInBackground && IsUsable(entry))
             {
-                CacheTelemetry.Hits.Add(1);
+                _telemetry.Hits.Add(1);
                 RefreshAhead(slot!, entry, inner, margin, jitter);
                 return new ValueTask<AccessInfo>(entry.Access);
             }
@@ -153,7 +170,7 @@ public sealed partial class TokenCache
             && (ReferenceEquals(entry.Access, access) || string.Equals(entry.Access.Token, access.Token, StringComparison.Ordinal))
             && ReferenceEquals(Interlocked.CompareExchange(ref slot!.CurrentField, null, entry), entry);
         var result = removed ? "removed" : "already_replaced";
-        CacheTelemetry.Invalidations.Add(1, new KeyValuePair<string, object?>("result", result));
+        _telemetry.Invalidations.Add(1, new KeyValuePair<string, object?>("result", result));
         CacheLog.Invalidated(_logger, access.TokenFingerprint, Slot.PrefixOf(key), result);
         return removed;
     }

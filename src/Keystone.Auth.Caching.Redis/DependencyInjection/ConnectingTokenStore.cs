@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Keystone.Auth.Caching.Redis.DependencyInjection;
@@ -13,9 +14,9 @@ internal sealed class ConnectingTokenStore : ITokenStore, IDisposable
 {
     private readonly Task<RedisTokenStore?> _connecting;
 
-    public ConnectingTokenStore(RedisTokenStoreOptions options, ILogger? logger)
+    public ConnectingTokenStore(RedisTokenStoreOptions options, ILogger? logger, IMeterFactory? meterFactory = null)
     {
-        _connecting = ConnectAsync(options, logger);
+        _connecting = ConnectAsync(options, logger, meterFactory);
     }
 
     public event Action<TokenStoreInvalidation>? Invalidated;
@@ -50,13 +51,13 @@ internal sealed class ConnectingTokenStore : ITokenStore, IDisposable
     private Task<RedisTokenStore?> StoreAsync(CancellationToken cancellationToken) =>
         _connecting.IsCompleted ? _connecting : _connecting.WaitAsync(cancellationToken);
 
-    private async Task<RedisTokenStore?> ConnectAsync(RedisTokenStoreOptions options, ILogger? logger)
+    private async Task<RedisTokenStore?> ConnectAsync(RedisTokenStoreOptions options, ILogger? logger, IMeterFactory? meterFactory)
     {
         // Off the resolving thread: nothing of the connection happens on it.
         await Task.Yield();
         try
         {
-            var store = await RedisTokenStore.ConnectAsync(options, logger, CancellationToken.None).ConfigureAwait(false);
+            var store = await RedisTokenStore.ConnectAsync(options, logger, meterFactory, CancellationToken.None).ConfigureAwait(false);
             store.Invalidated += Forward;
             return store;
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Keystone.Auth.Caching;
 using Keystone.Auth.Caching.Redis;
 using Keystone.Auth.Caching.Redis.DependencyInjection;
@@ -55,7 +56,8 @@ public static class RedisTokenStoreBuilderExtensions
 
         services.TryAddSingleton(sp => new ConnectingTokenStore(
             sp.GetRequiredService<IOptions<RedisTokenStoreOptions>>().Value,
-            sp.GetService<ILoggerFactory>()?.CreateLogger<RedisTokenStore>()));
+            sp.GetService<ILoggerFactory>()?.CreateLogger<RedisTokenStore>(),
+            sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<ITokenStore>(sp => sp.GetRequiredService<ConnectingTokenStore>());
 
         // A store set explicitly in TokenCacheOptions wins over the registered one.

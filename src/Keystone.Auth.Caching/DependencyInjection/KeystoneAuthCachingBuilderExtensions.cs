@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Keystone.Auth;
 using Keystone.Auth.Caching;
 using Keystone.Auth.Caching.DependencyInjection;
@@ -36,7 +37,8 @@ public static class KeystoneAuthCachingBuilderExtensions
         services.TryAddSingleton(sp => new TokenCache(
             sp.GetRequiredService<IOptions<TokenCacheOptions>>().Value,
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<TokenCache>>()));
+            sp.GetService<ILogger<TokenCache>>(),
+            sp.GetService<IMeterFactory>()));
 
         if (builder.Name.Length == 0)
         {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Keystone.Auth.Diagnostics;
 using Keystone.Auth.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,7 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
     private readonly IOptionsMonitor<KeystoneAuthOptions> _settings;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
+    private readonly TokenMetrics _tokenMetrics;
     private readonly ConcurrentDictionary<string, Lazy<IAuthPlugin>> _named = new(StringComparer.Ordinal);
 
     public KeystoneAuthFactory(IServiceProvider services, IHttpClientFactory httpClients, IOptionsMonitor<KeystoneAuthOptions> settings)
@@ -29,6 +32,7 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
         _settings = settings;
         _loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _tokenMetrics = TokenMetrics.For(services.GetService<IMeterFactory>());
     }
 
     public IAuthPlugin GetAuth(string name)
@@ -95,6 +99,11 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
     private IAuthPlugin Compose(AuthType method, AuthPluginOptions credentials, KeystoneAuthOptions settings)
     {
         var auth = method.CreatePlugin(credentials, _httpClients.CreateClient(settings.HttpClientName), _loggers, _time);
+        if (auth is ITokenEndpointOwner owner)
+        {
+            owner.Endpoint.Metrics = _tokenMetrics;
+        }
+
         foreach (var decorate in settings.AuthDecorators)
         {
             auth = decorate(_services, auth) ?? throw new InvalidOperationException("A KeystoneAuthOptions.AuthDecorators entry returned null.");

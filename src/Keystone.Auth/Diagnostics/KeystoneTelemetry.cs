@@ -17,13 +17,7 @@ internal static class KeystoneTelemetry
 
     public static readonly Meter Meter = new(Name, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
 
-    /// <summary>Token requests (POST /v3/auth/tokens), tagged with <c>outcome</c>.</summary>
-    public static readonly Counter<long> TokenRequests =
-        Meter.CreateCounter<long>("keystone.auth.token.requests", "{request}", "Token requests sent to Keystone, by outcome.");
-
-    /// <summary>How long token requests took, tagged with <c>outcome</c>.</summary>
-    public static readonly Histogram<double> TokenRequestDuration =
-        Meter.CreateHistogram<double>("keystone.auth.token.request.duration", "s", "Duration of token requests to Keystone.");
+    // The token request instruments are per container: see TokenMetrics.
 
     /// <summary>Requests resent once with a fresh token after the token was rejected, tagged with <c>status</c>.</summary>
     public static readonly Counter<long> ReauthRetries =

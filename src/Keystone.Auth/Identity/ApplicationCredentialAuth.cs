@@ -15,7 +15,7 @@ namespace Keystone.Auth;
 /// The secret stays in a private copy of the options for the plugin's
 /// lifetime; the request body that carries it is cleared after the send.
 /// </remarks>
-public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity
+public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity, ITokenEndpointOwner
 {
     private static readonly string[] s_methods = ["application_credential"];
 
@@ -50,6 +50,8 @@ public sealed class ApplicationCredentialAuth : IAuthPlugin, IIdentityMethod, IS
 
     /// <summary>Keeps no token; returns true: a retry gets a fresh one.</summary>
     public bool Invalidate(AccessInfo access) => true;
+
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, credential, user, catalog flag and secret.</summary>
     public string GetCacheId() => _endpoint.CacheId;

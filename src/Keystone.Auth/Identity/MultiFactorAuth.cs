@@ -13,7 +13,7 @@ namespace Keystone.Auth;
 /// The password and the TOTP secret stay in the plugin's private copy of the
 /// options; the body carrying them and the passcode is cleared after the send.
 /// </remarks>
-public sealed class MultiFactorAuth : IAuthPlugin
+public sealed class MultiFactorAuth : IAuthPlugin, ITokenEndpointOwner
 {
     private readonly TokenEndpoint _endpoint;
     private readonly UserFactors _factors;
@@ -51,6 +51,8 @@ public sealed class MultiFactorAuth : IAuthPlugin
 
     /// <summary>Keeps no token. True, unless the passcode is one-shot: then no other token can be had.</summary>
     public bool Invalidate(AccessInfo access) => !_source.IsOneShot;
+
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, user, scope, catalog flag, password and passcode source (never a passcode).</summary>
     public string GetCacheId() => _endpoint.CacheId;

@@ -17,7 +17,7 @@ namespace Keystone.Auth;
 /// plugin's lifetime (it is needed for every new token); the request body that
 /// carries it is cleared as soon as it has been sent.
 /// </remarks>
-public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity
+public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity, ITokenEndpointOwner
 {
     private static readonly string[] s_methods = ["password"];
 
@@ -93,6 +93,8 @@ public sealed class PasswordAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIde
     /// fetches a new one. Returns true: a retry gets a fresh token.
     /// </summary>
     public bool Invalidate(AccessInfo access) => true;
+
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, user, scope, catalog flag and password (see <see cref="KeystoneIdentityOptions.StableCacheId"/>).</summary>
     public string GetCacheId() => _endpoint.CacheId;

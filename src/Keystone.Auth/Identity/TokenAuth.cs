@@ -16,7 +16,7 @@ namespace Keystone.Auth;
 /// never a loop. <see cref="Invalidate"/> returns false, because a token that
 /// a service rejected was made from a token that revocation has likely killed too.
 /// </remarks>
-public sealed class TokenAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity
+public sealed class TokenAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdentity, ITokenEndpointOwner
 {
     private static readonly string[] s_methods = ["token"];
 
@@ -51,6 +51,8 @@ public sealed class TokenAuth : IAuthPlugin, IIdentityMethod, ISharedTokenIdenti
 
     /// <summary>Returns false: this plugin cannot re-authenticate past its own token, so a retry is not worthwhile.</summary>
     public bool Invalidate(AccessInfo access) => false;
+
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, scope, catalog flag and the existing token.</summary>
     public string GetCacheId() => _endpoint.CacheId;

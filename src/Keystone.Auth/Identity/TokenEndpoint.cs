@@ -32,6 +32,12 @@ internal sealed class TokenEndpoint
     private readonly TimeSpan _timeout;
     private readonly int _maxResponseBytes;
 
+    /// <summary>
+    /// Where token requests are counted: the static meter, unless the DI factory
+    /// that made the plugin sets its container's (before the plugin is handed out).
+    /// </summary>
+    internal TokenMetrics Metrics { get; set; } = TokenMetrics.Shared;
+
     /// <param name="options">A validated private snapshot: endpoint, catalog flag, limits.</param>
     /// <param name="scope">The scope to write, or <see cref="Scope.None"/>.</param>
     /// <param name="method">Writes the identity and names its cache elements.</param>
@@ -176,8 +182,8 @@ internal sealed class TokenEndpoint
             }
 
             var elapsed = _time.GetElapsedTime(started);
-            KeystoneTelemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", KeystoneTelemetry.Outcomes.Success));
-            KeystoneTelemetry.TokenRequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", KeystoneTelemetry.Outcomes.Success));
+            Metrics.TokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", KeystoneTelemetry.Outcomes.Success));
+            Metrics.TokenRequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", KeystoneTelemetry.Outcomes.Success));
             activity?.SetTag("keystone.outcome", KeystoneTelemetry.Outcomes.Success);
             Log.TokenIssued(_logger, access.TokenFingerprint, Description, access.ExpiresAt, elapsed.TotalMilliseconds);
             return access;
@@ -186,8 +192,8 @@ internal sealed class TokenEndpoint
         {
             var elapsed = _time.GetElapsedTime(started);
             var outcome = KeystoneTelemetry.OutcomeOf(ex);
-            KeystoneTelemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-            KeystoneTelemetry.TokenRequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+            Metrics.TokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+            Metrics.TokenRequestDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
             activity?.SetTag("keystone.outcome", outcome);
             activity?.SetStatus(ActivityStatusCode.Error, outcome);
             if (ex is not OperationCanceledException)

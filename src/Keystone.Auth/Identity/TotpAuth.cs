@@ -15,7 +15,7 @@ namespace Keystone.Auth;
 /// plugin's private copy of the options; the body carrying the passcode is
 /// cleared after the send.
 /// </remarks>
-public sealed class TotpAuth : IAuthPlugin
+public sealed class TotpAuth : IAuthPlugin, ITokenEndpointOwner
 {
     private readonly TokenEndpoint _endpoint;
     private readonly UserFactors _factors;
@@ -53,6 +53,8 @@ public sealed class TotpAuth : IAuthPlugin
 
     /// <summary>Keeps no token. True, unless the passcode is one-shot: then no other token can be had.</summary>
     public bool Invalidate(AccessInfo access) => !_source.IsOneShot;
+
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, user, scope, catalog flag and passcode source (never a passcode).</summary>
     public string GetCacheId() => _endpoint.CacheId;
