@@ -36,21 +36,23 @@ internal sealed partial class AuthenticatedSender
     public KeystoneSessionOptions Options => _options;
 
     /// <summary>Step 2 alone: the base URL a relative request would go to.</summary>
-    public string ResolveBase(AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
+    public ValueTask<string> ResolveBaseAsync(AccessInfo access, EndpointFilter? filter, Uri? baseAddress, CancellationToken cancellationToken)
     {
         if (_options.EndpointOverride is { } endpointOverride)
         {
-            return Substitute(endpointOverride, access);
+            return new ValueTask<string>(Substitute(endpointOverride, access));
         }
 
         if (filter is not null)
         {
-            return access.Catalog.GetEndpoint(filter);
+            return _options.EndpointResolver is { } resolver
+                ? resolver.ResolveAsync(filter, access, cancellationToken)
+                : new ValueTask<string>(access.Catalog.GetEndpoint(filter));
         }
 
         if (baseAddress is not null)
         {
-            return baseAddress.AbsoluteUri;
+            return new ValueTask<string>(baseAddress.AbsoluteUri);
         }
 
         throw new ArgumentException(
@@ -91,7 +93,7 @@ internal sealed partial class AuthenticatedSender
             var access = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
 
             // 2. where to send it
-            target = Resolve(requested, access, filter, baseAddress);
+            target = await ResolveAsync(requested, access, filter, baseAddress, deadline.Token).ConfigureAwait(false);
             request.RequestUri = target;
             ApplyDefaultHeaders(request);
             if (_mayResend)
@@ -141,7 +143,7 @@ internal sealed partial class AuthenticatedSender
 
             // A relative request is resolved again: the new token's catalog may
             // differ (endpoints moved), and the resend should follow it.
-            target = Resolve(requested, fresh, filter, baseAddress);
+            target = await ResolveAsync(requested, fresh, filter, baseAddress, deadline.Token).ConfigureAwait(false);
             var resend = RequestReplay.Copy(request, target);
             SetToken(resend, fresh);
             var (second, _) = await SendFollowingRedirectsAsync(resend, fresh, transport, deadline).ConfigureAwait(false);
@@ -237,19 +239,25 @@ internal sealed partial class AuthenticatedSender
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
         || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Trace;
 
-    private Uri Resolve(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
+    private ValueTask<Uri> ResolveAsync(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress, CancellationToken cancellationToken)
     {
         if (requested.IsAbsoluteUri)
         {
-            return requested;
+            return new ValueTask<Uri>(requested);
         }
 
-        var root = ResolveBase(access, filter, baseAddress);
-        var path = requested.OriginalString;
+        // A resolver that answers at once (the catalog, a loaded map) costs no state machine.
+        var root = ResolveBaseAsync(access, filter, baseAddress, cancellationToken);
+        return root.IsCompletedSuccessfully
+            ? new ValueTask<Uri>(Join(root.Result, requested))
+            : AwaitJoin(root, requested);
 
-        // keystoneauth: base.rstrip('/') + '/' + path.lstrip('/')
-        return new Uri(root.TrimEnd('/') + "/" + path.TrimStart('/'), UriKind.Absolute);
+        static async ValueTask<Uri> AwaitJoin(ValueTask<string> pending, Uri path) => Join(await pending.ConfigureAwait(false), path);
     }
+
+    // keystoneauth: base.rstrip('/') + '/' + path.lstrip('/')
+    private static Uri Join(string root, Uri requested) =>
+        new(root.TrimEnd('/') + "/" + requested.OriginalString.TrimStart('/'), UriKind.Absolute);
 
     private void ApplyDefaultHeaders(HttpRequestMessage request)
     {
