@@ -96,6 +96,7 @@ internal sealed partial class AuthenticatedSender
             target = await ResolveAsync(requested, access, filter, baseAddress, deadline.Token).ConfigureAwait(false);
             request.RequestUri = target;
             ApplyDefaultHeaders(request);
+            RequestIds.Apply(request);
             if (_mayResend)
             {
                 RequestReplay.Prepare(request, _options);
