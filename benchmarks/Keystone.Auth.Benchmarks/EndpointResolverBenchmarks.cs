@@ -37,10 +37,11 @@ public class EndpointResolverBenchmarks
 
         var regions = Enumerable.Range(1, 1000).Select(i => new KeystoneRegion($"subcloud{i}", null, null)).ToArray();
         var services = new[] { new KeystoneService("svc-p", "platform", "sysinv", true), new KeystoneService("svc-i", "identity", "keystone", true) };
-        var endpoints = regions.SelectMany(r => new[] { EndpointInterface.Admin, EndpointInterface.Internal, EndpointInterface.Public }.SelectMany(iface => new[]
+        // IP hosts like the catalog's, so both joined URLs are about as long.
+        var endpoints = regions.Select((r, n) => (r, host: $"10.{n / 250}.{n % 250}.2")).SelectMany(x => new[] { EndpointInterface.Admin, EndpointInterface.Internal, EndpointInterface.Public }.SelectMany(iface => new[]
         {
-            new KeystoneEndpoint($"{r.Id}-p-{iface}", "svc-p", iface, r.Id, $"https://{r.Id}.example:6386/v1", true),
-            new KeystoneEndpoint($"{r.Id}-i-{iface}", "svc-i", iface, r.Id, $"https://{r.Id}.example:5001/v3", true),
+            new KeystoneEndpoint($"{x.r.Id}-p-{iface}", "svc-p", iface, x.r.Id, $"https://{x.host}:6386/v1", true),
+            new KeystoneEndpoint($"{x.r.Id}-i-{iface}", "svc-i", iface, x.r.Id, $"https://{x.host}:5001/v3", true),
         })).ToArray();
         var map = new EndpointMap(_ => Task.FromResult(new EndpointListing(regions, services, endpoints)), null, null, null);
         map.RefreshAsync().GetAwaiter().GetResult();

@@ -65,6 +65,27 @@ internal sealed class EndpointAdmin(string authUrl, HttpClient http, AdminApi ad
         });
     }
 
+    /// <summary>Removes a region made for one run, with its endpoints, so repeated runs do not pile them up.</summary>
+    public async Task DeleteRegionAsync(string region)
+    {
+        var token = await admin.AdminTokenAsync();
+        var list = await GetAsync(token, $"endpoints?region_id={region}");
+        foreach (var endpoint in list["endpoints"]!.AsArray())
+        {
+            await DeleteAsync(token, "endpoints/" + endpoint!["id"]!.GetValue<string>());
+        }
+
+        await DeleteAsync(token, "regions/" + region);
+    }
+
+    private async Task DeleteAsync(string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"{authUrl}/{path}");
+        request.Headers.Add("X-Auth-Token", token);
+        using var response = await http.SendAsync(request);
+        await EnsureAsync(response, "DELETE /" + path);
+    }
+
     private async Task<JsonObject> GetAsync(string token, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{authUrl}/{path}");
