@@ -11,7 +11,7 @@
 // and deleted at the end, so there are N distinct identities and N tokens.
 // Each cycle the workers audit every subcloud with --calls identity API GETs,
 // each through a session the factory makes at run time (no DI registration per
-// subcloud). With the cache, token POSTs = N for the whole run however many
+// subcloud), sent where the endpoint map (Keystone's endpoint list) says. With the cache, token POSTs = N for the whole run however many
 // cycles and calls; without it (--no-cache) every call costs a POST.
 // --keystone-dir DIR: before the last cycle, scripts/keystone/invalidate-all-keys.sh
 // kills every token (like a fernet key replacement): each subcloud then gets a
@@ -56,7 +56,8 @@ if (subclouds < 1 || workers < 1 || cycles < 1 || callsPerAudit < 1)
 
 var counter = new WireCounter();
 var services = new ServiceCollection();
-services.AddKeystoneAuthFromEnvironment(); // the admin identity (OS_*) sets up the subclouds
+services.AddKeystoneAuthFromEnvironment() // the admin identity (OS_*) sets up the subclouds
+        .AddEndpointMap();                // and lists Keystone's endpoints: one map for every session
 var runtime = services.AddKeystoneAuthFactory();
 if (!noCache)
 {
@@ -82,6 +83,13 @@ var template = provider.GetRequiredService<IOptionsMonitor<PasswordAuthOptions>>
 var region = provider.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(Options.DefaultName).RegionName;
 
 Console.WriteLine($"SubcloudAudit: {subclouds} subclouds, {workers} workers, {cycles} cycles, {callsPerAudit} calls per subcloud per cycle, cache {(noCache ? "OFF" : "on")}");
+// Where the audits go: the map's endpoint for the region (internal for RegionOne
+// and SystemController, admin for a subcloud), not each token's catalog.
+var map = provider.GetRequiredService<EndpointMap>();
+await map.RefreshAsync();
+var target = map.FilterFor(string.IsNullOrEmpty(region) ? "RegionOne" : region, "identity");
+Console.WriteLine($"endpoint map: {map.Regions.Count} regions; audits go to {await map.GetEndpointAsync(target.RegionName!, "identity")} ({EndpointFilter.InterfaceName(target.Interface)})");
+
 Console.Write($"setting up {subclouds} subcloud identities ... ");
 var identities = await users.EnsureAsync(subclouds, template, CancellationToken.None);
 Console.WriteLine("done");
@@ -113,7 +121,7 @@ try
             {
                 try
                 {
-                    using var response = await session.GetAsync(paths[i % paths.Length], new EndpointFilter("identity", EndpointInterface.Public, region), ct);
+                    using var response = await session.GetAsync(paths[i % paths.Length], target, ct);
                 }
                 catch (KeystoneException ex)
                 {

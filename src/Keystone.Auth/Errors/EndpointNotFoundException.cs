@@ -2,7 +2,9 @@ namespace Keystone.Auth;
 
 /// <summary>
 /// The service catalog has no endpoint matching an <see cref="EndpointFilter"/>,
-/// or the token carries no catalog at all (<see cref="CatalogIsEmpty"/>).
+/// or the token carries no catalog at all (<see cref="CatalogIsEmpty"/>); or an
+/// <see cref="EndpointMap"/> has none for it, even after a refresh (or a refresh
+/// was not allowed yet, see <see cref="EndpointMapOptions.MinRefreshInterval"/>).
 /// </summary>
 public sealed class EndpointNotFoundException : KeystoneException
 {
@@ -12,6 +14,13 @@ public sealed class EndpointNotFoundException : KeystoneException
     {
         Filter = filter;
         CatalogIsEmpty = catalogIsEmpty;
+    }
+
+    /// <summary>Creates the exception with its own explanation (an <see cref="IEndpointResolver"/> other than the catalog).</summary>
+    public EndpointNotFoundException(EndpointFilter filter, string message)
+        : base(message)
+    {
+        Filter = filter;
     }
 
     /// <summary>The filter that matched nothing.</summary>

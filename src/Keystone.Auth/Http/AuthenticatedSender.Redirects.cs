@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Keystone.Auth.Diagnostics;
 
 namespace Keystone.Auth.Http;
@@ -134,6 +135,8 @@ internal sealed partial class AuthenticatedSender
     /// <summary>The response goes to the caller: for the session, read it whole now (see <c>bufferFor</c>).</summary>
     private ValueTask<HttpResponseMessage> HandOverAsync(HttpResponseMessage response, HttpClient? bufferFor, Uri target, TimeoutScope deadline)
     {
+        RequestIds.Record(response, Activity.Current);
+
         // An error the session raises is read (at most 64 KiB) by the session itself.
         if (bufferFor is null || (_options.RaiseOnError && IsError(response.StatusCode)))
         {

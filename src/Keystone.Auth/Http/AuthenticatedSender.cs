@@ -40,21 +40,23 @@ internal sealed partial class AuthenticatedSender
     public KeystoneSessionOptions Options => _options;
 
     /// <summary>Step 2 alone: the base URL a relative request would go to.</summary>
-    public string ResolveBase(AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
+    public ValueTask<string> ResolveBaseAsync(AccessInfo access, EndpointFilter? filter, Uri? baseAddress, CancellationToken cancellationToken)
     {
         if (_options.EndpointOverride is { } endpointOverride)
         {
-            return Substitute(endpointOverride, access);
+            return new ValueTask<string>(Substitute(endpointOverride, access));
         }
 
         if (filter is not null)
         {
-            return access.Catalog.GetEndpoint(filter);
+            return _options.EndpointResolver is { } resolver
+                ? resolver.ResolveAsync(filter, access, cancellationToken)
+                : new ValueTask<string>(access.Catalog.GetEndpoint(filter));
         }
 
         if (baseAddress is not null)
         {
-            return baseAddress.AbsoluteUri;
+            return new ValueTask<string>(baseAddress.AbsoluteUri);
         }
 
         throw new ArgumentException(
@@ -97,9 +99,10 @@ internal sealed partial class AuthenticatedSender
             var access = await _auth.GetAccessAsync(deadline.Token).ConfigureAwait(false);
 
             // 2. where to send it
-            target = Resolve(requested, access, filter, baseAddress);
+            target = await ResolveAsync(requested, access, filter, baseAddress, deadline.Token).ConfigureAwait(false);
             request.RequestUri = target;
             ApplyDefaultHeaders(request);
+            RequestIds.Apply(request);
             if (_mayResend)
             {
                 RequestReplay.Prepare(request, _options);
@@ -154,7 +157,7 @@ internal sealed partial class AuthenticatedSender
 
                 // A relative request is resolved again: the new token's catalog may
                 // differ (endpoints moved), and the resend should follow it.
-                target = Resolve(requested, fresh, filter, baseAddress);
+                target = await ResolveAsync(requested, fresh, filter, baseAddress, deadline.Token).ConfigureAwait(false);
                 var resend = RequestReplay.Copy(request, target);
                 SetToken(resend, fresh);
                 (response, _) = await SendFollowingRedirectsAsync(resend, fresh, transport, deadline).ConfigureAwait(false);
@@ -258,7 +261,31 @@ internal sealed partial class AuthenticatedSender
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
         || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Trace;
 
-    private Uri Resolve(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress)
+    private ValueTask<Uri> ResolveAsync(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress, CancellationToken cancellationToken)
+    {
+        if (requested.IsAbsoluteUri && !KeystoneAuthHandler.TryGetCatalogPath(requested, out _))
+        {
+            return new ValueTask<Uri>(requested);
+        }
+
+        // A resolver that answers at once (the catalog, a loaded map) costs no state machine.
+        var root = ResolveBaseAsync(access, filter, baseAddress, cancellationToken);
+        return root.IsCompletedSuccessfully
+            ? new ValueTask<Uri>(Join(root.Result, requested))
+            : AwaitJoin(this, root, requested);
+
+        static async ValueTask<Uri> AwaitJoin(AuthenticatedSender sender, ValueTask<string> pending, Uri path) =>
+            sender.Join(await pending.ConfigureAwait(false), path);
+    }
+
+    /// <summary>
+    /// keystoneauth's join, <c>base.rstrip('/') + '/' + path.lstrip('/')</c>, of
+    /// a relative URL or the handler's catalog placeholder. The same endpoint and
+    /// path as last time give the same URL: Uri is immutable, so the last one is
+    /// reused (the catalog memoizes its last answer too, so the root is usually
+    /// the very same string).
+    /// </summary>
+    private Uri Join(string root, Uri requested)
     {
         ReadOnlySpan<char> path;
         if (!requested.IsAbsoluteUri)
@@ -270,17 +297,11 @@ internal sealed partial class AuthenticatedSender
             return requested;
         }
 
-        var root = ResolveBase(access, filter, baseAddress);
-
-        // The same endpoint and path as last time give the same URL: Uri is
-        // immutable, so the last one is reused (the catalog memoizes its last
-        // answer the same way, so the root is usually the very same string).
         if (_lastResolved is { } last && last.Matches(root, path))
         {
             return last.Uri;
         }
 
-        // keystoneauth: base.rstrip('/') + '/' + path.lstrip('/')
         var resolved = new Uri(string.Concat(root.AsSpan().TrimEnd('/'), "/", path.TrimStart('/')), UriKind.Absolute);
         _lastResolved = new ResolvedUrl(root, path.ToString(), resolved);
         return resolved;

@@ -59,14 +59,15 @@ public sealed class KeystoneSession : IDisposable
 
     /// <summary>
     /// The URL of the endpoint <paramref name="filter"/> selects, or the endpoint
-    /// override when one is set.
+    /// override when one is set. The session's <see cref="KeystoneSessionOptions.EndpointResolver"/>
+    /// (default: the token's catalog) answers.
     /// </summary>
     /// <exception cref="EndpointNotFoundException">The catalog has no such endpoint.</exception>
     public async ValueTask<string> GetEndpointAsync(EndpointFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var access = await GetAccessAsync(cancellationToken).ConfigureAwait(false);
-        return _sender.ResolveBase(access, filter, null);
+        return await _sender.ResolveBaseAsync(access, filter, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -17,6 +17,14 @@ public sealed class KeystoneSessionOptions
     /// </summary>
     public string? EndpointOverride { get; set; }
 
+    /// <summary>
+    /// Where a relative request's <see cref="EndpointFilter"/> is looked up (default
+    /// null: the token's catalog, <see cref="CatalogEndpointResolver"/>). An
+    /// <see cref="EndpointMap"/> here sends requests to the endpoints Keystone lists
+    /// for the filter's region. <see cref="EndpointOverride"/> wins over it. Shared, not copied.
+    /// </summary>
+    public IEndpointResolver? EndpointResolver { get; set; }
+
     /// <summary>Headers added to every request that does not already carry them (distcloud sends <c>User-Header: distcloud</c>).</summary>
     public IDictionary<string, string> DefaultHeaders { get; private set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

@@ -17,7 +17,7 @@ namespace Keystone.Auth;
 /// using var http = new HttpClient(KeystoneTransport.CreateHandler(KeystoneTransportOptions.FromEnvironment()));
 /// </code>
 /// </example>
-public static class KeystoneTransport
+public static partial class KeystoneTransport
 {
     /// <summary>Creates a handler with the given settings.</summary>
     /// <param name="options">The settings; copied.</param>
@@ -51,6 +51,11 @@ public static class KeystoneTransport
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
+
+        if (o.TcpKeepAliveTime is not null)
+        {
+            handler.ConnectCallback = KeepAliveConnector(o);
+        }
 
         if (o.Insecure)
         {

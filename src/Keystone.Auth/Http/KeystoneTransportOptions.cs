@@ -40,6 +40,22 @@ public sealed class KeystoneTransportOptions
     public TimeSpan PooledConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Idle time before the first TCP keepalive probe on a connection (default
+    /// null: no keepalive, the operating system's behaviour). Set it (e.g. 60 s)
+    /// for subclouds across WANs, where a NAT or firewall silently drops an idle
+    /// flow while a long platform call (600 s) waits for its answer: the probes
+    /// keep the flow alive, and a dead peer is noticed instead of waited on.
+    /// Whole seconds, 1 to 32767 (Linux's limit).
+    /// </summary>
+    public TimeSpan? TcpKeepAliveTime { get; set; }
+
+    /// <summary>Time between keepalive probes once they start (default null: the OS default, 75 s on Linux). Requires <see cref="TcpKeepAliveTime"/>; whole seconds, 1 to 32767.</summary>
+    public TimeSpan? TcpKeepAliveInterval { get; set; }
+
+    /// <summary>Unanswered probes before the connection is dropped (default null: the OS default, 9 on Linux). Requires <see cref="TcpKeepAliveTime"/>; 1 to 127.</summary>
+    public int? TcpKeepAliveRetryCount { get; set; }
+
+    /// <summary>
     /// PEM file of the CA certificates server certificates must chain to
     /// (<c>OS_CACERT</c>). When set, only these CAs are trusted, not the
     /// system's. The file is read again when it changes, so a renewed root CA
@@ -95,6 +111,8 @@ public sealed class KeystoneTransportOptions
         NotNegative(failures, nameof(PooledConnectionLifetime), PooledConnectionLifetime);
         NotNegative(failures, nameof(PooledConnectionIdleTimeout), PooledConnectionIdleTimeout);
 
+        ValidateKeepAlive(failures);
+
         if (!string.IsNullOrEmpty(CaCertificatesPath) && !Insecure && !File.Exists(CaCertificatesPath))
         {
             failures.Add($"CaCertificatesPath (OS_CACERT) names a file that does not exist: '{CaCertificatesPath}'");
@@ -122,6 +140,29 @@ public sealed class KeystoneTransportOptions
 
     /// <summary>A copy, so a handler is not affected by later changes.</summary>
     internal KeystoneTransportOptions Clone() => (KeystoneTransportOptions)MemberwiseClone();
+
+    private void ValidateKeepAlive(List<string> failures)
+    {
+        KeepAliveSeconds(failures, nameof(TcpKeepAliveTime), TcpKeepAliveTime);
+        KeepAliveSeconds(failures, nameof(TcpKeepAliveInterval), TcpKeepAliveInterval);
+        if (TcpKeepAliveRetryCount is { } count and (< 1 or > 127))
+        {
+            failures.Add($"TcpKeepAliveRetryCount must be 1 to 127, got {count}");
+        }
+
+        if (TcpKeepAliveTime is null && (TcpKeepAliveInterval is not null || TcpKeepAliveRetryCount is not null))
+        {
+            failures.Add("TcpKeepAliveInterval and TcpKeepAliveRetryCount require TcpKeepAliveTime (which turns keepalive on)");
+        }
+    }
+
+    private static void KeepAliveSeconds(List<string> failures, string name, TimeSpan? value)
+    {
+        if (value is { } v && (v < TimeSpan.FromSeconds(1) || v > TimeSpan.FromSeconds(32767) || v.Ticks % TimeSpan.TicksPerSecond != 0))
+        {
+            failures.Add($"{name} must be whole seconds from 1 to 32767, got {v}");
+        }
+    }
 
     private static void Positive(List<string> failures, string name, TimeSpan value)
     {

@@ -139,6 +139,7 @@ internal sealed class TokenEndpoint
             using var request = new HttpRequestMessage(HttpMethod.Post, TokenUrl);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.TryAddWithoutValidation("User-Agent", s_userAgent);
+            RequestIds.Apply(request);
             if (receipt is not null)
             {
                 request.Headers.TryAddWithoutValidation(ReceiptHeader, receipt);
@@ -156,6 +157,7 @@ internal sealed class TokenEndpoint
                     // Headers first, then the body under our own size limit: a
                     // hostile or runaway answer is never buffered whole.
                     using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                    RequestIds.Record(response, activity);
                     TokenRedirects.ThrowIfRedirected(response, TokenUrl);
                     if (response.StatusCode == HttpStatusCode.Unauthorized && AuthReceipt.HeaderOf(response) is { } issued)
                     {
