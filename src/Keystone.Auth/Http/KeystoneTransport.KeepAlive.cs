@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Keystone.Auth;
@@ -6,24 +7,46 @@ namespace Keystone.Auth;
 public static partial class KeystoneTransport
 {
     /// <summary>
-    /// A connect callback that opens the socket with keepalive set, then connects
+    /// A connect callback that opens each socket with keepalive set, then connects
     /// as the handler would (any address family: an IPv6 subcloud too). The
     /// handler's ConnectTimeout still applies through the token it passes in.
     /// </summary>
+    /// <remarks>
+    /// The name is resolved here and each address tried on a socket of its own:
+    /// on Linux, .NET 8 refuses to connect a caller-made socket to a name
+    /// (it cannot reuse a socket after a failed attempt), and .NET 10 would try
+    /// the addresses the same way.
+    /// </remarks>
     private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> KeepAliveConnector(KeystoneTransportOptions options) =>
         async (context, cancellationToken) =>
         {
-            var socket = CreateKeepAliveSocket(options);
-            try
+            var endpoint = context.DnsEndPoint;
+            var host = endpoint.Host.TrimStart('[').TrimEnd(']');
+            var addresses = IPAddress.TryParse(host, out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+            Exception? failure = null;
+            foreach (var address in addresses)
             {
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
+                var socket = CreateKeepAliveSocket(options);
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), cancellationToken).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    failure = ex;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
             }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+
+            throw failure ?? new SocketException((int)SocketError.HostNotFound);
         };
 
     /// <summary>A dual-mode TCP socket with the keepalive settings of <paramref name="options"/> (validated).</summary>
