@@ -1,8 +1,12 @@
 #!/bin/bash
 # demo.sh -- install and start a throw-away OpenStack Keystone on 127.0.0.1,
-# run samples/QuickStart against it, and stop the server (always).
+# run a sample against it (samples/QuickStart by default), and stop the
+# server (always).
 #
-# usage: scripts/demo.sh
+# usage: scripts/demo.sh              # samples/QuickStart
+#        scripts/demo.sh Telemetry    # samples/Telemetry: the same calls with
+#                                     # OpenTelemetry's console exporter wired to
+#                                     # the library's meter and activity source
 #
 # QuickStart shows: the first call makes one token POST; the next 100 calls
 # reuse the cached token (0 POSTs); after every fernet key is replaced
@@ -17,6 +21,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KS="$ROOT/scripts/keystone"
 DIR=${KS_DEMO_DIR:-/tmp/keystone-auth-demo}
+SAMPLE=${1:-QuickStart}
+[ -d "$ROOT/samples/$SAMPLE" ] || { echo "demo: no sample samples/$SAMPLE" >&2; exit 2; }
 say() { printf '\n== %s\n' "$*" >&2; }
 
 command -v dotnet >/dev/null 2>&1 || { echo "demo: dotnet (the .NET SDK) is not on PATH" >&2; exit 1; }
@@ -25,8 +31,8 @@ say "Installing and setting up Keystone in $DIR (only what is missing)"
 "$KS/ensure.sh" "$DIR"
 
 # Build before starting the server, so a build error leaves nothing running.
-say "Building samples/QuickStart"
-dotnet build "$ROOT/samples/QuickStart" -c Release --nologo -v quiet -clp:NoSummary
+say "Building samples/$SAMPLE"
+dotnet build "$ROOT/samples/$SAMPLE" -c Release --nologo -v quiet -clp:NoSummary
 
 cleanup() {
   local rc=$?
@@ -46,5 +52,5 @@ echo "uwsgi master PID $PID, port $(cat "$DIR/run/port")" >&2
 . "$DIR/openrc"
 export KEYSTONE_DIR="$DIR" KEYSTONE_SCRIPTS_ROOT="$ROOT"
 
-say "Running samples/QuickStart as $OS_USERNAME on $OS_AUTH_URL"
-dotnet run --project "$ROOT/samples/QuickStart" -c Release --no-build
+say "Running samples/$SAMPLE as $OS_USERNAME on $OS_AUTH_URL"
+dotnet run --project "$ROOT/samples/$SAMPLE" -c Release --no-build

@@ -5,7 +5,7 @@
 //   export KEYSTONE_DIR=/tmp/ks        # optional: the local Keystone to replace the keys of
 //   dotnet run --project samples/Telemetry
 //
-// scripts/telemetry-demo.sh does all of that against a throw-away local Keystone.
+// scripts/demo.sh Telemetry does all of that against a throw-away local Keystone.
 // What to look for in the output: a "Keystone.Auth.TokenRequest" activity per
 // token POST (2: the first call and the one after the key replacement), and
 // the metrics at exit: keystone.auth.token.requests{outcome=success} = 2,
@@ -55,7 +55,7 @@ await CallAsync(20);
 var keystoneDir = Environment.GetEnvironmentVariable("KEYSTONE_DIR");
 if (string.IsNullOrEmpty(keystoneDir))
 {
-    Console.WriteLine("== key replacement skipped: set KEYSTONE_DIR (scripts/telemetry-demo.sh does)");
+    Console.WriteLine("== key replacement skipped: set KEYSTONE_DIR (scripts/demo.sh Telemetry does)");
 }
 else
 {
