@@ -263,30 +263,6 @@ internal sealed partial class AuthenticatedSender
 
     private ValueTask<Uri> ResolveAsync(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress, CancellationToken cancellationToken)
     {
-        if (requested.IsAbsoluteUri && !KeystoneAuthHandler.TryGetCatalogPath(requested, out _))
-        {
-            return new ValueTask<Uri>(requested);
-        }
-
-        // A resolver that answers at once (the catalog, a loaded map) costs no state machine.
-        var root = ResolveBaseAsync(access, filter, baseAddress, cancellationToken);
-        return root.IsCompletedSuccessfully
-            ? new ValueTask<Uri>(Join(root.Result, requested))
-            : AwaitJoin(this, root, requested);
-
-        static async ValueTask<Uri> AwaitJoin(AuthenticatedSender sender, ValueTask<string> pending, Uri path) =>
-            sender.Join(await pending.ConfigureAwait(false), path);
-    }
-
-    /// <summary>
-    /// keystoneauth's join, <c>base.rstrip('/') + '/' + path.lstrip('/')</c>, of
-    /// a relative URL or the handler's catalog placeholder. The same endpoint and
-    /// path as last time give the same URL: Uri is immutable, so the last one is
-    /// reused (the catalog memoizes its last answer too, so the root is usually
-    /// the very same string).
-    /// </summary>
-    private Uri Join(string root, Uri requested)
-    {
         ReadOnlySpan<char> path;
         if (!requested.IsAbsoluteUri)
         {
@@ -294,9 +270,28 @@ internal sealed partial class AuthenticatedSender
         }
         else if (!KeystoneAuthHandler.TryGetCatalogPath(requested, out path))
         {
-            return requested;
+            return new ValueTask<Uri>(requested);
         }
 
+        // A resolver that answers at once (the catalog, a loaded map) costs no state machine.
+        var root = ResolveBaseAsync(access, filter, baseAddress, cancellationToken);
+        return root.IsCompletedSuccessfully
+            ? new ValueTask<Uri>(Join(root.Result, path))
+            : AwaitJoin(this, root, path.ToString());
+
+        static async ValueTask<Uri> AwaitJoin(AuthenticatedSender sender, ValueTask<string> pending, string path) =>
+            sender.Join(await pending.ConfigureAwait(false), path);
+    }
+
+    /// <summary>
+    /// keystoneauth's join, <c>base.rstrip('/') + '/' + path.lstrip('/')</c>, of
+    /// a relative URL or the handler's catalog placeholder's path. The same
+    /// endpoint and path as last time give the same URL: Uri is immutable, so the
+    /// last one is reused (the catalog memoizes its last answer too, so the root
+    /// is usually the very same string).
+    /// </summary>
+    private Uri Join(string root, ReadOnlySpan<char> path)
+    {
         if (_lastResolved is { } last && last.Matches(root, path))
         {
             return last.Uri;

@@ -27,7 +27,8 @@ internal static partial class RequestIds
         }
 
         string? id;
-        if (OptionsOf(request) is { } options && options.TryGetValue(KeystoneRequestOptions.RequestId, out var given))
+        if (OptionsOf(request) is { } options && ((IReadOnlyDictionary<string, object?>)options).Count > 0
+            && options.TryGetValue(KeystoneRequestOptions.RequestId, out var given))
         {
             // oslo.middleware takes an inbound id as the global one only in this
             // form; anything else would be dropped there silently, so say it here.
