@@ -120,6 +120,48 @@ public sealed class MeterFactoryTests
         Assert.Contains("keystone.auth.store.breaker.open", published);
     }
 
+    [Fact]
+    public async Task Retries_of_a_DI_session_and_handler_count_on_their_own_containers_meter()
+    {
+        using var fakeA = new FakeKeystoneHandler();
+        using var fakeB = new FakeKeystoneHandler();
+        using var a = Container(fakeA, s =>
+        {
+            var builder = s.AddKeystoneAuth(o =>
+            {
+                o.AuthUrl = fakeA.AuthUrl;
+                o.UserId = "u";
+                o.Password = "p";
+                o.ProjectId = "p1";
+            }).AddTokenCaching();
+            s.AddHttpClient("svc").AddKeystoneAuthHandler().ConfigurePrimaryHttpMessageHandler(() => fakeA);
+            return builder;
+        });
+        using var b = Container(fakeB);
+        var (factoryA, factoryB) = (a.GetRequiredService<IMeterFactory>(), b.GetRequiredService<IMeterFactory>());
+        var counts = new ConcurrentDictionary<(object Factory, string Instrument), long>();
+        using var listener = ScopedListener(counts, factoryA, factoryB);
+        using var session = a.GetRequiredService<IKeystoneAuthFactory>().CreateSession(Microsoft.Extensions.Options.Options.DefaultName);
+        var handlerClient = a.GetRequiredService<IHttpClientFactory>().CreateClient("svc");
+        using (await session.GetAsync(fakeA.ServiceUrl.AbsoluteUri))
+        {
+        }
+
+        fakeA.RotateKeys();                                  // the session's next call: 401, new token, resend
+        using (await session.GetAsync(fakeA.ServiceUrl.AbsoluteUri))
+        {
+        }
+
+        fakeA.RotateKeys();                                  // and the handler's
+        using (await handlerClient.GetAsync(fakeA.ServiceUrl))
+        {
+        }
+
+        Assert.Equal(2, fakeA.RejectedServiceRequestCount);  // counted at the fake: two 401s, two resends
+        Assert.Equal(2, counts.GetValueOrDefault((factoryA, "keystone.auth.reauth.retries")));
+        Assert.Equal(0, counts.GetValueOrDefault((factoryB, "keystone.auth.reauth.retries")));
+    }
+
     private static ServiceProvider Container(FakeKeystoneHandler fake, Func<IServiceCollection, IKeystoneAuthBuilder>? register = null)
     {
         var services = new ServiceCollection();

@@ -113,5 +113,9 @@ internal sealed class KeystoneAuthFactory : IKeystoneAuthFactory
     }
 
     private KeystoneSession NewSession(IAuthPlugin auth, KeystoneAuthOptions settings, KeystoneSessionOptions? sessionOptions) =>
-        new(auth, _httpClients.CreateClient(settings.HttpClientName), sessionOptions ?? settings.Session, _loggers.CreateLogger<KeystoneSession>(), _time);
+        new KeystoneSession(auth, _httpClients.CreateClient(settings.HttpClientName), sessionOptions ?? settings.Session, _loggers.CreateLogger<KeystoneSession>(), _time)
+            .UseMetrics(_tokenMetrics);
+
+    /// <summary>The container's token and send instruments (on its IMeterFactory when there is one).</summary>
+    internal TokenMetrics Metrics => _tokenMetrics;
 }

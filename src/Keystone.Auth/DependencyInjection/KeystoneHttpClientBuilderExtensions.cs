@@ -73,12 +73,14 @@ public static class KeystoneHttpClientBuilderExtensions
             var settings = sp.GetRequiredService<IOptionsMonitor<KeystoneAuthOptions>>().Get(name);
             var session = settings.SessionFor(sp, name).Clone();
             configureSession?.Invoke(session);
-            return new KeystoneAuthHandler(
-                sp.GetRequiredService<IKeystoneAuthFactory>().GetAuth(name),
+            var factory = sp.GetRequiredService<IKeystoneAuthFactory>();
+            var handler = new KeystoneAuthHandler(
+                factory.GetAuth(name),
                 filter(settings),
                 session,
                 sp.GetService<ILogger<KeystoneAuthHandler>>(),
                 sp.GetService<TimeProvider>());
+            return factory is Keystone.Auth.DependencyInjection.KeystoneAuthFactory own ? handler.UseMetrics(own.Metrics) : handler;
         });
     }
 

@@ -17,15 +17,7 @@ internal static class KeystoneTelemetry
 
     public static readonly Meter Meter = new(Name, typeof(KeystoneTelemetry).Assembly.GetName().Version?.ToString());
 
-    // The token request instruments are per container: see TokenMetrics.
-
-    /// <summary>Requests resent once with a fresh token after the token was rejected, tagged with <c>status</c>.</summary>
-    public static readonly Counter<long> ReauthRetries =
-        Meter.CreateCounter<long>("keystone.auth.reauth.retries", "{request}", "Requests resent with a new token after the old one was rejected.");
-
-    /// <summary>Transient retries (connect failures, retriable statuses), tagged with <c>reason</c>.</summary>
-    public static readonly Counter<long> TransientRetries =
-        Meter.CreateCounter<long>("keystone.auth.transient.retries", "{request}", "Requests retried after a connection failure or a retriable status.");
+    // The token request and send instruments are per container: see TokenMetrics.
 
     public static class Outcomes
     {

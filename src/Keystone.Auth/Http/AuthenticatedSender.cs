@@ -37,6 +37,9 @@ internal sealed partial class AuthenticatedSender
 
     public IAuthPlugin Auth => _auth;
 
+    /// <summary>Where retries are counted: the container's meter when made through DI, else the static one.</summary>
+    public TokenMetrics Metrics { get; set; } = TokenMetrics.Shared;
+
     public KeystoneSessionOptions Options => _options;
 
     /// <summary>Step 2 alone: the base URL a relative request would go to.</summary>
@@ -146,7 +149,7 @@ internal sealed partial class AuthenticatedSender
                 }
 
                 Log.TokenRejected(_logger, request.Method, target, status, access.TokenFingerprint);
-                KeystoneTelemetry.ReauthRetries.Add(1, new KeyValuePair<string, object?>("status", status));
+                Metrics.ReauthRetries.Add(1, new KeyValuePair<string, object?>("status", status));
                 Activity.Current?.AddEvent(new ActivityEvent("keystone.token_rejected"));
 
                 // Not read: its body may be large, and nobody will look at it.
@@ -207,7 +210,7 @@ internal sealed partial class AuthenticatedSender
                 connectAttempts++;
                 var delay = Backoff(connectAttempts, null);
                 Log.TransientRetry(_logger, current.Method, current.RequestUri, delay.TotalMilliseconds, connectAttempts, ex.GetType().Name);
-                KeystoneTelemetry.TransientRetries.Add(1, new KeyValuePair<string, object?>("reason", "connect"));
+                Metrics.TransientRetries.Add(1, new KeyValuePair<string, object?>("reason", "connect"));
                 await Task.Delay(delay, _time, deadline.Token).ConfigureAwait(false);
                 current = CopyWithToken(current);
                 continue;
@@ -226,7 +229,7 @@ internal sealed partial class AuthenticatedSender
                 statusAttempts++;
                 var delay = Backoff(statusAttempts, ErrorResponse.RetryAfter(response, _time));
                 Log.TransientRetry(_logger, current.Method, current.RequestUri, delay.TotalMilliseconds, statusAttempts, $"status {(int)response.StatusCode}");
-                KeystoneTelemetry.TransientRetries.Add(1, new KeyValuePair<string, object?>("reason", "status"));
+                Metrics.TransientRetries.Add(1, new KeyValuePair<string, object?>("reason", "status"));
                 response.Dispose();
                 await Task.Delay(delay, _time, deadline.Token).ConfigureAwait(false);
                 current = CopyWithToken(current);

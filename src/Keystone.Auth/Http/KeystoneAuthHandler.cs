@@ -1,3 +1,4 @@
+using Keystone.Auth.Diagnostics;
 using Keystone.Auth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -58,6 +59,13 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
     /// <c>http://keystone-catalog.invalid/</c> (<c>.invalid</c> never resolves).
     /// </summary>
     public static Uri CatalogBaseAddress { get; } = new("http://keystone-catalog.invalid/");
+
+    /// <summary>Counts this handler's retries on <paramref name="metrics"/> (the DI container's meter).</summary>
+    internal KeystoneAuthHandler UseMetrics(TokenMetrics metrics)
+    {
+        _sender.Metrics = metrics;
+        return this;
+    }
 
     /// <summary>The default endpoint filter of this handler.</summary>
     public EndpointFilter? EndpointFilter => _filter;

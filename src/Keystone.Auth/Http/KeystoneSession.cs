@@ -1,3 +1,4 @@
+using Keystone.Auth.Diagnostics;
 using Keystone.Auth.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,6 +50,13 @@ public sealed class KeystoneSession : IDisposable
 
     /// <summary>The auth plugin tokens come from.</summary>
     public IAuthPlugin Auth => _sender.Auth;
+
+    /// <summary>Counts this session's retries on <paramref name="metrics"/> (the DI container's meter).</summary>
+    internal KeystoneSession UseMetrics(TokenMetrics metrics)
+    {
+        _sender.Metrics = metrics;
+        return this;
+    }
 
     /// <summary>A token valid now, with its catalog, user, scope and roles.</summary>
     public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default)
