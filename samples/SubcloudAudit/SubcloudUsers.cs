@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Keystone.Auth;
 
@@ -33,11 +33,11 @@ internal sealed class SubcloudUsers(KeystoneSession admin, string prefix)
             if (existing.TryGetValue(name, out var found))
             {
                 id = found;
-                using var patch = await admin.PatchAsync($"/users/{id}", JsonContent.Create(new { user = new { password } }), Identity, token);
+                using var patch = await admin.PatchAsync($"/users/{id}", Json(new { user = new { password } }), Identity, token);
             }
             else
             {
-                using var created = await admin.PostAsync("/users", JsonContent.Create(new { user = new { name, password, domain_id = domainId, enabled = true } }), Identity, token);
+                using var created = await admin.PostAsync("/users", Json(new { user = new { name, password, domain_id = domainId, enabled = true } }), Identity, token);
                 using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync(token));
                 id = body.RootElement.GetProperty("user").GetProperty("id").GetString()!;
             }
@@ -54,6 +54,13 @@ internal sealed class SubcloudUsers(KeystoneSession admin, string prefix)
 
         return result;
     }
+
+    /// <summary>
+    /// A JSON body with a Content-Length. JsonContent has none, so HttpClient
+    /// sends it chunked, and Keystone under uwsgi's http-socket reads no
+    /// chunked body (a 400 "'name' is a required property").
+    /// </summary>
+    private static StringContent Json<T>(T value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
 
     public async Task<int> DeleteAsync(CancellationToken ct)
     {
