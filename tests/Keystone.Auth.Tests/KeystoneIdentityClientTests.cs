@@ -60,6 +60,26 @@ public sealed class KeystoneIdentityClientTests
         Assert.DoesNotContain(Subject, ex.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_redirect_to_another_origin_never_carries_the_subject_token_or_ours(bool followCrossOrigin)
+    {
+        var server = new Scripted(r => r.Uri.Host == "keystone.test"
+            ? new HttpResponseMessage(HttpStatusCode.TemporaryRedirect) { Headers = { Location = new Uri("https://elsewhere.test/v3/auth/tokens") } }
+            : Json(HttpStatusCode.NotFound, "{}"));
+        var client = server.Client(session: new KeystoneSessionOptions { FollowCrossOriginRedirects = followCrossOrigin });
+
+        var ex = await Assert.ThrowsAnyAsync<KeystoneException>(() => client.ValidateTokenAsync(Subject));
+
+        // Counted at the HTTP layer: what reached the other origin, if anything.
+        Assert.DoesNotContain(Subject, ex.ToString(), StringComparison.Ordinal);
+        var foreign = server.Requests.Where(r => r.Uri.Host == "elsewhere.test").ToArray();
+        Assert.Equal(followCrossOrigin ? 1 : 0, foreign.Length);
+        Assert.All(foreign, r => Assert.Null(r.Header("X-Subject-Token")));
+        Assert.All(foreign, r => Assert.Null(r.Token));
+    }
+
     [Fact]
     public async Task Forbidden_is_a_plain_http_error()
     {
@@ -181,10 +201,10 @@ public sealed class KeystoneIdentityClientTests
             }
         }
 
-        public KeystoneIdentityClient Client(int maxResponseBytes = 64 * 1024 * 1024) =>
+        public KeystoneIdentityClient Client(int maxResponseBytes = 64 * 1024 * 1024, KeystoneSessionOptions? session = null) =>
             new(new FixedTokenAuth(new FixedTokenAuthOptions { Token = "admin-token", Endpoint = "https://keystone.test:5001/v3" }),
                 new HttpClient(this, disposeHandler: false),
-                new KeystoneIdentityClientOptions { IdentityUrl = "https://keystone.test:5001/v3", MaxResponseBytes = maxResponseBytes });
+                new KeystoneIdentityClientOptions { IdentityUrl = "https://keystone.test:5001/v3", MaxResponseBytes = maxResponseBytes, Session = session ?? new KeystoneSessionOptions() });
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
