@@ -15,10 +15,7 @@ namespace Keystone.Auth;
 /// </remarks>
 public sealed class MultiFactorAuth : IAuthPlugin, ITokenEndpointOwner
 {
-    private readonly TokenEndpoint _endpoint;
-    private readonly UserFactors _factors;
-    private readonly PasscodeSource _source;
-    private readonly TimeProvider _time;
+    private readonly PasscodeSignIn _signIn;
 
     /// <summary>Creates the plugin.</summary>
     /// <param name="options">The user, its password, the passcode source and the scope.</param>
@@ -32,31 +29,27 @@ public sealed class MultiFactorAuth : IAuthPlugin, ITokenEndpointOwner
         ArgumentNullException.ThrowIfNull(httpClient);
         options.ThrowIfInvalid();
         var o = options.Snapshot<MultiFactorAuthOptions>();
-        _time = timeProvider ?? TimeProvider.System;
-        _source = PasscodeSource.From(o.Passcode, o.TotpSecret, o.PasscodeProvider, nameof(MultiFactorAuthOptions))!;
-        _factors = UserFactors.For(o.UserId, o.Username, o.UserDomainId, o.UserDomainName, o.Password, _source);
-        _endpoint = new TokenEndpoint(o, Scope.From(o), _factors, "password+totp", httpClient, logger, _time);
+        _signIn = new PasscodeSignIn(o, o.Passcode, o.Password, "password+totp", nameof(MultiFactorAuthOptions), httpClient, logger, timeProvider);
     }
 
     /// <summary>The URL tokens are requested from.</summary>
-    public Uri TokenUrl => _endpoint.TokenUrl;
+    public Uri TokenUrl => _signIn.Endpoint.TokenUrl;
 
     /// <summary>Requests a new token with the password and the passcode of this moment. Every call is one token POST.</summary>
     /// <exception cref="AuthenticationFailedException">Keystone refused the password or the passcode (401).</exception>
     /// <exception cref="MultiFactorRequiredException">The user's MFA rules need yet another method.</exception>
     /// <exception cref="InvalidOptionsException">A one-shot <see cref="MultiFactorAuthOptions.Passcode"/> was already used, or the provider gave no passcode.</exception>
     /// <exception cref="KeystoneException">Any other failure; the derived type says why.</exception>
-    public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default) =>
-        new(_source.UseAsync(_time, passcode => _endpoint.AuthenticateAsync(_factors.WithPasscode(passcode), null, null, cancellationToken), cancellationToken));
+    public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default) => _signIn.GetAccessAsync(cancellationToken);
 
     /// <summary>Keeps no token. True, unless the passcode is one-shot: then no other token can be had.</summary>
-    public bool Invalidate(AccessInfo access) => !_source.IsOneShot;
+    public bool Invalidate(AccessInfo access) => _signIn.MayReauthenticate;
 
-    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _signIn.Endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, user, scope, catalog flag, password and passcode source (never a passcode).</summary>
-    public string GetCacheId() => _endpoint.CacheId;
+    public string GetCacheId() => _signIn.Endpoint.CacheId;
 
     /// <inheritdoc />
-    public override string ToString() => $"MultiFactorAuth {{ {_endpoint.Description} }}";
+    public override string ToString() => $"MultiFactorAuth {{ {_signIn.Endpoint.Description} }}";
 }

@@ -17,10 +17,7 @@ namespace Keystone.Auth;
 /// </remarks>
 public sealed class TotpAuth : IAuthPlugin, ITokenEndpointOwner
 {
-    private readonly TokenEndpoint _endpoint;
-    private readonly UserFactors _factors;
-    private readonly PasscodeSource _source;
-    private readonly TimeProvider _time;
+    private readonly PasscodeSignIn _signIn;
 
     /// <summary>Creates the plugin.</summary>
     /// <param name="options">The user, the scope and the passcode source.</param>
@@ -34,31 +31,27 @@ public sealed class TotpAuth : IAuthPlugin, ITokenEndpointOwner
         ArgumentNullException.ThrowIfNull(httpClient);
         options.ThrowIfInvalid();
         var o = options.Snapshot<TotpAuthOptions>();
-        _time = timeProvider ?? TimeProvider.System;
-        _source = PasscodeSource.From(o.Passcode, o.TotpSecret, o.PasscodeProvider, nameof(TotpAuthOptions))!;
-        _factors = UserFactors.For(o.UserId, o.Username, o.UserDomainId, o.UserDomainName, password: null, _source);
-        _endpoint = new TokenEndpoint(o, Scope.From(o), _factors, "totp", httpClient, logger, _time);
+        _signIn = new PasscodeSignIn(o, o.Passcode, password: null, "totp", nameof(TotpAuthOptions), httpClient, logger, timeProvider);
     }
 
     /// <summary>The URL tokens are requested from.</summary>
-    public Uri TokenUrl => _endpoint.TokenUrl;
+    public Uri TokenUrl => _signIn.Endpoint.TokenUrl;
 
     /// <summary>Requests a new token with the passcode of this moment. Every call is one token POST.</summary>
     /// <exception cref="AuthenticationFailedException">Keystone refused the passcode or the user (401).</exception>
     /// <exception cref="MultiFactorRequiredException">The user's MFA rules need more than TOTP.</exception>
     /// <exception cref="InvalidOptionsException">A one-shot <see cref="TotpAuthOptions.Passcode"/> was already used, or the provider gave no passcode.</exception>
     /// <exception cref="KeystoneException">Any other failure; the derived type says why.</exception>
-    public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default) =>
-        new(_source.UseAsync(_time, passcode => _endpoint.AuthenticateAsync(_factors.WithPasscode(passcode), null, null, cancellationToken), cancellationToken));
+    public ValueTask<AccessInfo> GetAccessAsync(CancellationToken cancellationToken = default) => _signIn.GetAccessAsync(cancellationToken);
 
     /// <summary>Keeps no token. True, unless the passcode is one-shot: then no other token can be had.</summary>
-    public bool Invalidate(AccessInfo access) => !_source.IsOneShot;
+    public bool Invalidate(AccessInfo access) => _signIn.MayReauthenticate;
 
-    TokenEndpoint ITokenEndpointOwner.Endpoint => _endpoint;
+    TokenEndpoint ITokenEndpointOwner.Endpoint => _signIn.Endpoint;
 
     /// <summary>HMAC-SHA-256 fingerprint of auth URL, method, user, scope, catalog flag and passcode source (never a passcode).</summary>
-    public string GetCacheId() => _endpoint.CacheId;
+    public string GetCacheId() => _signIn.Endpoint.CacheId;
 
     /// <inheritdoc />
-    public override string ToString() => $"TotpAuth {{ {_endpoint.Description} }}";
+    public override string ToString() => $"TotpAuth {{ {_signIn.Endpoint.Description} }}";
 }
