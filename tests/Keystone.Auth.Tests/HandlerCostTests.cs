@@ -55,6 +55,11 @@ public sealed class HandlerCostTests
     [InlineData("/a%2Fb/c%20d", "/v1/a%2Fb/c%20d")]
     [InlineData("/x#frag", "/v1/x")]
     [InlineData("/é", "/v1/%C3%A9")]
+    [InlineData("/v2.1/servers?name=a.b", "/v1/v2.1/servers?name=a.b")]
+    [InlineData("/a/./b", "/v1/a/b")]
+    [InlineData("/a/.", "/v1/a/")]
+    [InlineData("/.well-known/x", "/v1/.well-known/x")]
+    [InlineData("/a\\b", "/v1/a/b")]
     public async Task A_url_on_the_catalog_base_goes_where_its_path_says(string path, string expected)
     {
         using var transport = new Answering(sharedAnswer: false);
@@ -75,6 +80,34 @@ public sealed class HandlerCostTests
         Assert.All(transport.Seen, s => Assert.Equal("tok-cost", s.Token));
     }
 
+    [Fact]
+    public async Task A_repeated_catalog_url_follows_the_catalog_of_the_token_it_goes_out_with()
+    {
+        // The second token's catalog moved the platform service: the same
+        // placeholder URL (the sender remembers its last one) must follow it.
+        using var transport = new Moving();
+        using var authHttp = new HttpClient(transport, disposeHandler: false);
+        var auth = new CachingPasswordAuth(new PasswordAuth(Fixtures.Options(), authHttp), new TokenCache());
+        using var client = new HttpClient(new KeystoneAuthHandler(auth, Fixtures.Platform) { InnerHandler = transport }, disposeHandler: false) { BaseAddress = KeystoneAuthHandler.CatalogBaseAddress };
+
+        foreach (var path in new[] { "/ihosts", "/ihosts", "/isystems", "/ihosts" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(2, transport.TokenPosts);
+        Assert.Equal(
+            [
+                ("http://a.test:6385/v1/ihosts", "tok-1"),
+                ("http://a.test:6385/v1/ihosts", "tok-1"),
+                ("http://b.test:6385/v2/ihosts", "tok-2"),
+                ("http://b.test:6385/v2/isystems", "tok-2"),
+                ("http://b.test:6385/v2/ihosts", "tok-2"),
+            ],
+            transport.Seen);
+    }
+
     private static long Allocated(Func<Task<HttpResponseMessage>> send)
     {
         for (var i = 0; i < 8; i++)
@@ -91,12 +124,15 @@ public sealed class HandlerCostTests
         return (GC.GetAllocatedBytesForCurrentThread() - before) / Rounds;
     }
 
-    /// <summary>A DelegatingHandler doing the least a per-request-option handler must: read the options, add the token.</summary>
+    /// <summary>
+    /// A DelegatingHandler doing the least a handler must: add the token. It does
+    /// not read <see cref="HttpRequestMessage.Options"/> (the getter creates them),
+    /// and neither may the handler, or it is ~100 B over.
+    /// </summary>
     private sealed class FloorHandler(string token) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            _ = request.Options.TryGetValue(KeystoneRequestOptions.EndpointFilter, out _);
             request.Headers.TryAddWithoutValidation("X-Auth-Token", token);
             return base.SendAsync(request, cancellationToken);
         }
@@ -107,12 +143,12 @@ public sealed class HandlerCostTests
     {
         private readonly HttpResponseMessage _ok = new(HttpStatusCode.OK);
         private Task<HttpResponseMessage>? _okTask;
-        private readonly (string Url, string? Token)[] _seen = new (string, string?)[1024];
+        private readonly (Uri Url, string? Token)[] _seen = new (Uri, string?)[1024];
         private int _count;
 
         public int TokenPosts { get; private set; }
 
-        public (string Url, string? Token)[] Seen => _seen.AsSpan(0, _count).ToArray();
+        public (string Url, string? Token)[] Seen => [.. _seen.AsSpan(0, _count).ToArray().Select(s => (s.Url.AbsoluteUri, s.Token))];
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -122,8 +158,9 @@ public sealed class HandlerCostTests
                 return Task.FromResult(Fixtures.TokenResponse("tok-cost"));
             }
 
-            // Every path measured pays the same for this record, so it cancels out.
-            _seen[_count++ % _seen.Length] = (request.RequestUri!.AbsoluteUri, request.Headers.NonValidated.TryGetValues("X-Auth-Token", out var v) ? v.ToString() : null);
+            // Recorded without allocating: the URL's text is made only when asked
+            // for (a fresh Uri would pay for it here, the sender's reused one not).
+            _seen[_count++ % _seen.Length] = (request.RequestUri!, request.Headers.NonValidated.TryGetValues("X-Auth-Token", out var v) ? v.ToString() : null);
             return sharedAnswer ? _okTask ??= Task.FromResult(_ok) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
         }
 
@@ -135,6 +172,31 @@ public sealed class HandlerCostTests
             }
 
             base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Two tokens whose catalogs put the platform service in two places; the second service call refuses the first token.</summary>
+    private sealed class Moving : HttpMessageHandler
+    {
+        private readonly List<(string Url, string? Token)> _seen = [];
+
+        public int TokenPosts { get; private set; }
+
+        public (string Url, string? Token)[] Seen => [.. _seen];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                TokenPosts++;
+                var url = TokenPosts == 1 ? "http://a.test:6385/v1" : "http://b.test:6385/v2";
+                return Task.FromResult(Fixtures.TokenResponse($"tok-{TokenPosts}", Fixtures.BodyWithCatalog("platform", ("admin", url))));
+            }
+
+            var token = request.Headers.NonValidated.TryGetValues("X-Auth-Token", out var v) ? v.ToString() : null;
+            _seen.Add((request.RequestUri!.AbsoluteUri, token));
+            var status = _seen.Count == 2 ? HttpStatusCode.Unauthorized : HttpStatusCode.OK;
+            return Task.FromResult(new HttpResponseMessage(status));
         }
     }
 }

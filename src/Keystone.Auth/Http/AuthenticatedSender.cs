@@ -185,7 +185,19 @@ internal sealed partial class AuthenticatedSender
         }
     }
 
-    private async ValueTask<HttpResponseMessage> SendWithRetriesAsync(
+    private ValueTask<HttpResponseMessage> SendWithRetriesAsync(
+        HttpRequestMessage request,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
+        TimeoutScope deadline)
+    {
+        // The defaults (no transient retries, nothing logged at Trace) send once:
+        // no state machine of its own, which is a tenth of a fast send.
+        return _options.ConnectRetries == 0 && _options.StatusCodeRetries == 0 && !_logger.IsEnabled(LogLevel.Trace)
+            ? new ValueTask<HttpResponseMessage>(transport(request, deadline.Token))
+            : SendWithRetriesCoreAsync(request, transport, deadline);
+    }
+
+    private async ValueTask<HttpResponseMessage> SendWithRetriesCoreAsync(
         HttpRequestMessage request,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
         TimeoutScope deadline)
@@ -267,11 +279,22 @@ internal sealed partial class AuthenticatedSender
     private ValueTask<Uri> ResolveAsync(Uri requested, AccessInfo access, EndpointFilter? filter, Uri? baseAddress, CancellationToken cancellationToken)
     {
         ReadOnlySpan<char> path;
+        string? placeholder = null;
         if (!requested.IsAbsoluteUri)
         {
             path = requested.OriginalString;
         }
-        else if (!KeystoneAuthHandler.TryGetCatalogPath(requested, out path))
+        else if (_lastResolved is { Placeholder: { } seen } last && string.Equals(seen, requested.OriginalString, StringComparison.Ordinal))
+        {
+            // The handler's usual call: HttpClient made a new Uri on the catalog
+            // placeholder, but with the same text as last time, so its path is known.
+            path = last.Path;
+        }
+        else if (KeystoneAuthHandler.TryGetCatalogPath(requested, out path))
+        {
+            placeholder = requested.OriginalString;
+        }
+        else
         {
             return new ValueTask<Uri>(requested);
         }
@@ -279,11 +302,11 @@ internal sealed partial class AuthenticatedSender
         // A resolver that answers at once (the catalog, a loaded map) costs no state machine.
         var root = ResolveBaseAsync(access, filter, baseAddress, cancellationToken);
         return root.IsCompletedSuccessfully
-            ? new ValueTask<Uri>(Join(root.Result, path))
-            : AwaitJoin(this, root, path.ToString());
+            ? new ValueTask<Uri>(Join(root.Result, path, placeholder))
+            : AwaitJoin(this, root, path.ToString(), placeholder);
 
-        static async ValueTask<Uri> AwaitJoin(AuthenticatedSender sender, ValueTask<string> pending, string path) =>
-            sender.Join(await pending.ConfigureAwait(false), path);
+        static async ValueTask<Uri> AwaitJoin(AuthenticatedSender sender, ValueTask<string> pending, string path, string? placeholder) =>
+            sender.Join(await pending.ConfigureAwait(false), path, placeholder);
     }
 
     /// <summary>
@@ -291,28 +314,41 @@ internal sealed partial class AuthenticatedSender
     /// a relative URL or the handler's catalog placeholder's path. The same
     /// endpoint and path as last time give the same URL: Uri is immutable, so the
     /// last one is reused (the catalog memoizes its last answer too, so the root
-    /// is usually the very same string).
+    /// is usually the very same string). <paramref name="placeholder"/> is the
+    /// placeholder URL the path was read from, kept so the next one with the same
+    /// text is not read again.
     /// </summary>
-    private Uri Join(string root, ReadOnlySpan<char> path)
+    private Uri Join(string root, ReadOnlySpan<char> path, string? placeholder)
     {
         if (_lastResolved is { } last && last.Matches(root, path))
         {
+            if (placeholder is not null && !string.Equals(placeholder, last.Placeholder, StringComparison.Ordinal))
+            {
+                _lastResolved = new ResolvedUrl(last.Root, last.Path, last.Uri, placeholder);
+            }
+
             return last.Uri;
         }
 
         var resolved = new Uri(string.Concat(root.AsSpan().TrimEnd('/'), "/", path.TrimStart('/')), UriKind.Absolute);
-        _lastResolved = new ResolvedUrl(root, path.ToString(), resolved);
+        _lastResolved = new ResolvedUrl(root, path.ToString(), resolved, placeholder);
         return resolved;
     }
 
-    /// <summary>One joined URL and what it was joined from.</summary>
-    private sealed class ResolvedUrl(string root, string path, Uri uri)
+    /// <summary>One joined URL, what it was joined from, and the placeholder URL that path came from, if any.</summary>
+    private sealed class ResolvedUrl(string root, string path, Uri uri, string? placeholder)
     {
+        public string Root { get; } = root;
+
+        public string Path { get; } = path;
+
         public Uri Uri { get; } = uri;
 
+        public string? Placeholder { get; } = placeholder;
+
         public bool Matches(string otherRoot, ReadOnlySpan<char> otherPath) =>
-            (ReferenceEquals(root, otherRoot) || string.Equals(root, otherRoot, StringComparison.Ordinal))
-            && otherPath.SequenceEqual(path);
+            (ReferenceEquals(Root, otherRoot) || string.Equals(Root, otherRoot, StringComparison.Ordinal))
+            && otherPath.SequenceEqual(Path);
     }
 
     private void ApplyDefaultHeaders(HttpRequestMessage request)

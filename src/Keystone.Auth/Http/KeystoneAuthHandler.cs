@@ -76,12 +76,9 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(request);
         // A URL on CatalogBaseAddress is left as it is: the sender resolves it
         // against the catalog like a relative one (see TryGetCatalogPath), which
-        // costs no Uri or string of its own here.
-        // Reading Options creates them (.NET's cost, paid by any handler that looks);
-        // an empty set is not searched: hashing the key is a third of a fast send.
-        var options = request.Options;
-        var filter = ((IReadOnlyDictionary<string, object?>)options).Count > 0
-            && options.TryGetValue(KeystoneRequestOptions.EndpointFilter, out var perRequest) ? perRequest : _filter;
+        // costs no Uri or string of its own here. Options are peeked, not read:
+        // the public getter would create them for nearly every request.
+        var filter = RequestOptionsPeek.TryGet(request, KeystoneRequestOptions.EndpointFilter, out var perRequest) ? perRequest : _filter;
         if (!_innerChecked)
         {
             // InnerHandler is set after construction, so this is the first moment to see it.
@@ -137,11 +134,26 @@ public sealed class KeystoneAuthHandler : DelegatingHandler
     }
 
     /// <summary>Printable ASCII with nothing Uri would rewrite: no escape, fragment, backslash or dot segment.</summary>
-    private static bool IsPlainPath(ReadOnlySpan<char> path) =>
-        path.IndexOfAnyExceptInRange('!', '~') < 0
-        && path.IndexOfAny(s_rewritten) < 0
-        && !path.Contains("/.", StringComparison.Ordinal);
+    private static bool IsPlainPath(ReadOnlySpan<char> path)
+    {
+        // One vectorized pass: a dot is the only character outside the set that
+        // may still be plain (a file name, "v2.1"), so only dots make it look back.
+        var at = 0;
+        while (path[at..].IndexOfAnyExcept(s_plain) is var found && found >= 0)
+        {
+            at += found;
+            if (path[at] != '.' || at == 0 || path[at - 1] == '/')
+            {
+                return false;
+            }
 
-    // Characters Uri would escape, cut or turn around (vectorized search).
-    private static readonly System.Buffers.SearchValues<char> s_rewritten = System.Buffers.SearchValues.Create("%#\\");
+            at++;
+        }
+
+        return true;
+    }
+
+    // Printable ASCII but for what Uri would escape, cut or turn around, and the dot.
+    private static readonly System.Buffers.SearchValues<char> s_plain = System.Buffers.SearchValues.Create(
+        "!\"$&'()*+,-/0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 }

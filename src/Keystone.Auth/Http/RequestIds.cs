@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Keystone.Auth.Http;
@@ -27,8 +26,7 @@ internal static partial class RequestIds
         }
 
         string? id;
-        if (OptionsOf(request) is { } options && ((IReadOnlyDictionary<string, object?>)options).Count > 0
-            && options.TryGetValue(KeystoneRequestOptions.RequestId, out var given))
+        if (RequestOptionsPeek.TryGet(request, KeystoneRequestOptions.RequestId, out var given))
         {
             // oslo.middleware takes an inbound id as the global one only in this
             // form; anything else would be dropped there silently, so say it here.
@@ -78,35 +76,6 @@ internal static partial class RequestIds
             activity.SetTag(ResponseTag, id);
         }
     }
-
-    /// <summary>
-    /// The request's options if anything made them, else null. The public
-    /// <see cref="HttpRequestMessage.Options"/> getter creates them (two objects,
-    /// ~100 B) on every session request that never had any; reading the field
-    /// keeps the session's hot path at its size. Should a runtime rename the
-    /// field, the getter is used from then on.
-    /// </summary>
-    private static HttpRequestOptions? OptionsOf(HttpRequestMessage request)
-    {
-        if (!s_fieldMissing)
-        {
-            try
-            {
-                return OptionsField(request);
-            }
-            catch (MissingFieldException)
-            {
-                s_fieldMissing = true;
-            }
-        }
-
-        return request.Options;
-    }
-
-    private static volatile bool s_fieldMissing;
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_options")]
-    private static extern ref HttpRequestOptions? OptionsField(HttpRequestMessage request);
 
     public static bool IsValid(string? id) => id is not null && Format().IsMatch(id);
 
