@@ -13,9 +13,26 @@ namespace Keystone.Auth.Http;
 /// </summary>
 internal sealed partial class AuthenticatedSender
 {
+    /// <summary>
+    /// Whether <paramref name="response"/>, the answer to a request sent to
+    /// <paramref name="sent"/>, is a redirect to follow. Checked inline after each
+    /// send: the usual answer is not one, and then no redirect loop (an async
+    /// method, a box when the I/O is async) is entered at all.
+    /// </summary>
+    private bool MustFollow(HttpResponseMessage response, HttpMethod method, Uri sent, AccessInfo? carried)
+    {
+        DetectRedirectBelow(response, method, sent, carried);
+        return _options.MaxRedirects > 0 && Redirects.IsRedirect(response.StatusCode) && response.Headers.Location is not null;
+    }
+
+    /// <summary>
+    /// Follows the redirect <paramref name="response"/> (the answer to
+    /// <paramref name="request"/>) and those after it, same origin only.
+    /// </summary>
     /// <returns>The final response, and whether it came from another origin than the request's.</returns>
-    private async ValueTask<(HttpResponseMessage Response, bool Foreign)> SendFollowingRedirectsAsync(
+    private async ValueTask<(HttpResponseMessage Response, bool Foreign)> FollowRedirectsAsync(
         HttpRequestMessage request,
+        HttpResponseMessage response,
         AccessInfo access,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> transport,
         TimeoutScope deadline)
@@ -26,14 +43,16 @@ internal sealed partial class AuthenticatedSender
         for (var hops = 0; ; hops++)
         {
             var sent = current.RequestUri!;
-            var response = await SendWithRetriesAsync(current, transport, deadline).ConfigureAwait(false);
-            DetectRedirectBelow(response, current.Method, sent, foreign ? null : access);
-
-            if (_options.MaxRedirects == 0 || !Redirects.IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
+            if (hops > 0)
             {
-                return (response, foreign);
+                response = await SendWithRetriesAsync(current, transport, deadline).ConfigureAwait(false);
+                if (!MustFollow(response, current.Method, sent, foreign ? null : access))
+                {
+                    return (response, foreign);
+                }
             }
 
+            var location = response.Headers.Location!;
             var next = location.IsAbsoluteUri ? location : new Uri(sent, location);
             if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
             {

@@ -113,7 +113,12 @@ internal sealed partial class AuthenticatedSender
 
             // 3. send it with the token (same-origin redirects followed here, never below)
             SetToken(request, access);
-            var (response, foreign) = await SendFollowingRedirectsAsync(request, access, transport, deadline).ConfigureAwait(false);
+            var response = await SendWithRetriesAsync(request, transport, deadline).ConfigureAwait(false);
+            var foreign = false;
+            if (MustFollow(response, request.Method, target, access))
+            {
+                (response, foreign) = await FollowRedirectsAsync(request, response, access, transport, deadline).ConfigureAwait(false);
+            }
 
             // 4. rejected? drop that token (only that one), get another, resend once
             if (!_options.RetryOnTokenRejected || !_options.TokenRejectedStatusCodes.Contains(response.StatusCode))
@@ -163,7 +168,11 @@ internal sealed partial class AuthenticatedSender
                 target = await ResolveAsync(requested, fresh, filter, baseAddress, deadline.Token).ConfigureAwait(false);
                 var resend = RequestReplay.Copy(request, target);
                 SetToken(resend, fresh);
-                (response, _) = await SendFollowingRedirectsAsync(resend, fresh, transport, deadline).ConfigureAwait(false);
+                response = await SendWithRetriesAsync(resend, transport, deadline).ConfigureAwait(false);
+                if (MustFollow(response, resend.Method, target, fresh))
+                {
+                    (response, _) = await FollowRedirectsAsync(resend, response, fresh, transport, deadline).ConfigureAwait(false);
+                }
                 if (!_options.TokenRejectedStatusCodes.Contains(response.StatusCode))
                 {
                     return await HandOverAsync(response, bufferFor, target, deadline).ConfigureAwait(false);
