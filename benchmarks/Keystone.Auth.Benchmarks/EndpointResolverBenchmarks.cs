@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
-using Keystone.Auth.Caching;
 using Keystone.Auth.Endpoints;
 
 namespace Keystone.Auth.Benchmarks;
@@ -20,20 +19,15 @@ public class EndpointResolverBenchmarks
     private static readonly EndpointFilter s_catalogFilter = new("platform", EndpointInterface.Admin);
     private static readonly EndpointFilter s_mapFilter = new("platform", EndpointInterface.Admin, "subcloud500");
 
-    private InMemoryHandler _handler = null!;
-    private HttpClient _http = null!;
+    private InMemoryIdentity _id = null!;
     private KeystoneSession _catalogSession = null!;
     private KeystoneSession _mapSession = null!;
-    private string _token = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _handler = new InMemoryHandler();
-        _http = new HttpClient(_handler, disposeHandler: false);
-        var auth = new CachingPasswordAuth(InMemoryHandler.CreatePasswordAuth(_http), new TokenCache());
-        _catalogSession = new KeystoneSession(auth, _http);
-        _token = _catalogSession.GetAccessAsync().AsTask().GetAwaiter().GetResult().Token;
+        _id = new InMemoryIdentity();
+        _catalogSession = new KeystoneSession(_id.Auth, _id.Http);
 
         var regions = Enumerable.Range(1, 1000).Select(i => new KeystoneRegion($"subcloud{i}", null, null)).ToArray();
         var services = new[] { new KeystoneService("svc-p", "platform", "sysinv", true), new KeystoneService("svc-i", "identity", "keystone", true) };
@@ -45,7 +39,7 @@ public class EndpointResolverBenchmarks
         })).ToArray();
         var map = new EndpointMap(_ => Task.FromResult(new EndpointListing(regions, services, endpoints)), null, null, null);
         map.RefreshAsync().GetAwaiter().GetResult();
-        _mapSession = new KeystoneSession(auth, _http, new KeystoneSessionOptions { EndpointResolver = map });
+        _mapSession = new KeystoneSession(_id.Auth, _id.Http, new KeystoneSessionOptions { EndpointResolver = map });
     }
 
     [GlobalCleanup]
@@ -53,17 +47,11 @@ public class EndpointResolverBenchmarks
     {
         _catalogSession.Dispose();
         _mapSession.Dispose();
-        _http.Dispose();
-        _handler.Dispose();
+        _id.Dispose();
     }
 
     [Benchmark(Baseline = true)]
-    public Task<HttpResponseMessage> RawHttpClientFixedToken()
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, s_absolute);
-        request.Headers.TryAddWithoutValidation("X-Auth-Token", _token);
-        return _http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> RawHttpClientFixedToken() => _id.SendRawAsync(s_absolute);
 
     /// <summary>No resolver set: the token's catalog, as before the seam existed.</summary>
     [Benchmark]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Keystone.Auth.Caching;
 
 namespace Keystone.Auth.Benchmarks;
 
@@ -158,4 +159,40 @@ internal sealed class StaticAuth(string cacheId, AccessInfo access) : IAuthPlugi
     public bool Invalidate(AccessInfo access) => true;
 
     public string? GetCacheId() => cacheId;
+}
+
+/// <summary>
+/// What the HTTP benchmarks share: the in-memory handler, a client over it,
+/// and a caching identity whose token is already fetched (the run's one token POST).
+/// </summary>
+internal sealed class InMemoryIdentity : IDisposable
+{
+    public InMemoryIdentity()
+    {
+        Http = new HttpClient(Handler, disposeHandler: false);
+        Auth = new CachingPasswordAuth(InMemoryHandler.CreatePasswordAuth(Http), new TokenCache());
+        Token = Auth.GetAccessAsync().AsTask().GetAwaiter().GetResult().Token;
+    }
+
+    public InMemoryHandler Handler { get; } = new();
+
+    public HttpClient Http { get; }
+
+    public CachingPasswordAuth Auth { get; }
+
+    public string Token { get; }
+
+    /// <summary>The baseline: raw <see cref="HttpClient"/> with the token as a fixed header.</summary>
+    public Task<HttpResponseMessage> SendRawAsync(Uri url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
+        return Http.SendAsync(request);
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        Handler.Dispose();
+    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
-using Keystone.Auth.Caching;
 
 namespace Keystone.Auth.Benchmarks;
 
@@ -20,55 +19,40 @@ public class SessionSendBenchmarks
     private static readonly Uri s_relative = new("/ihosts", UriKind.Relative);
     private static readonly EndpointFilter s_filter = new("platform", EndpointInterface.Admin);
 
-    private InMemoryHandler _handler = null!;
-    private HttpClient _http = null!;
+    private InMemoryIdentity _id = null!;
     private HttpClient _handlerClient = null!;
     private HttpClient _baseAddressClient = null!;
     private HttpClient _floorHandlerClient = null!;
     private HttpClient _awaitingFloorClient = null!;
     private KeystoneSession _session = null!;
-    private string _token = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _handler = new InMemoryHandler();
-        _http = new HttpClient(_handler, disposeHandler: false);
-        var auth = new CachingPasswordAuth(InMemoryHandler.CreatePasswordAuth(_http), new TokenCache());
-        _session = new KeystoneSession(auth, _http);
-        _token = _session.GetAccessAsync().AsTask().GetAwaiter().GetResult().Token;
-        _handlerClient = new HttpClient(new KeystoneAuthHandler(auth, s_filter) { InnerHandler = _handler }, disposeHandler: false)
-        {
-            BaseAddress = KeystoneAuthHandler.CatalogBaseAddress,
-        };
+        _id = new InMemoryIdentity();
+        _session = new KeystoneSession(_id.Auth, _id.Http);
+        _handlerClient = OnCatalogBase(new KeystoneAuthHandler(_id.Auth, s_filter) { InnerHandler = _id.Handler });
         // The floors use the handler client's own base address: joining a path
         // to it costs 48 B more than to https://10.0.0.1:6386/v1/ (a longer
         // string, a DNS-style host), and that is .NET's cost, not ours.
-        _baseAddressClient = new HttpClient(_handler, disposeHandler: false) { BaseAddress = KeystoneAuthHandler.CatalogBaseAddress };
-        _floorHandlerClient = new HttpClient(new FloorHandler(_token) { InnerHandler = _handler }, disposeHandler: false)
-        {
-            BaseAddress = KeystoneAuthHandler.CatalogBaseAddress,
-        };
-        SetupAwaitingFloor();
+        _baseAddressClient = OnCatalogBase(_id.Handler);
+        _floorHandlerClient = OnCatalogBase(new FloorHandler(_id.Token) { InnerHandler = _id.Handler });
+        _awaitingFloorClient = OnCatalogBase(new AwaitingFloorHandler(_id.Token) { InnerHandler = _id.Handler });
     }
 
-    private void SetupAwaitingFloor() =>
-        _awaitingFloorClient = new HttpClient(new AwaitingFloorHandler(_token) { InnerHandler = _handler }, disposeHandler: false)
-        {
-            BaseAddress = KeystoneAuthHandler.CatalogBaseAddress,
-        };
+    private static HttpClient OnCatalogBase(HttpMessageHandler handler) =>
+        new(handler, disposeHandler: false) { BaseAddress = KeystoneAuthHandler.CatalogBaseAddress };
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        var posts = _handler.TokenPosts;
+        var posts = _id.Handler.TokenPosts;
         _session.Dispose();
         _handlerClient.Dispose();
         _baseAddressClient.Dispose();
         _floorHandlerClient.Dispose();
         _awaitingFloorClient.Dispose();
-        _http.Dispose();
-        _handler.Dispose();
+        _id.Dispose();
         if (posts != 1)
         {
             throw new InvalidOperationException($"expected exactly 1 token POST (the warm-up), saw {posts}");
@@ -76,12 +60,7 @@ public class SessionSendBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public Task<HttpResponseMessage> RawHttpClientFixedToken()
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, s_absolute);
-        request.Headers.TryAddWithoutValidation("X-Auth-Token", _token);
-        return _http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> RawHttpClientFixedToken() => _id.SendRawAsync(s_absolute);
 
     [Benchmark]
     public Task<HttpResponseMessage> SessionAbsoluteUrl() =>
@@ -106,7 +85,7 @@ public class SessionSendBenchmarks
     public Task<HttpResponseMessage> FloorRawHttpClientBaseAddress()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, s_relative);
-        request.Headers.TryAddWithoutValidation("X-Auth-Token", _token);
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", _id.Token);
         return _baseAddressClient.SendAsync(request);
     }
 
