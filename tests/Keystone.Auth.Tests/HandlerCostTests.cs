@@ -81,6 +81,26 @@ public sealed class HandlerCostTests
     }
 
     [Fact]
+    public async Task User_information_on_the_catalog_placeholder_never_reaches_the_endpoint()
+    {
+        using var transport = new Answering(sharedAnswer: false);
+        using var authHttp = new HttpClient(transport, disposeHandler: false);
+        var auth = new CachingPasswordAuth(new PasswordAuth(Fixtures.Options(), authHttp), new TokenCache());
+        using var client = new HttpClient(new KeystoneAuthHandler(auth, Fixtures.Platform) { InnerHandler = transport }, disposeHandler: false);
+
+        // Twice: the second is answered from the memo of the placeholder's text.
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.GetAsync(new Uri("http://user:s3cret@keystone-catalog.invalid/ihosts?x=1"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(
+            [(Fixtures.PlatformAdminUrl + "/ihosts?x=1", "tok-cost"), (Fixtures.PlatformAdminUrl + "/ihosts?x=1", "tok-cost")],
+            transport.Seen);
+    }
+
+    [Fact]
     public async Task A_repeated_catalog_url_follows_the_catalog_of_the_token_it_goes_out_with()
     {
         // The second token's catalog moved the platform service: the same
